@@ -1,0 +1,60 @@
+// Owns the channels, their sessions, the dispatcher, the state directory and the signal
+// handling of one qtga-agent process.
+#pragma once
+
+#include "config.h"
+#include "dispatch/commandcontext.h"
+#include "dispatch/commandregistry.h"
+#include "dispatch/dispatcher.h"
+#include "state.h"
+
+#include <QList>
+#include <QObject>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <memory>
+
+namespace qtga {
+
+class Channel;
+class ChannelPeer;
+class Session;
+
+class Agent : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int RetryIntervalMs = 5000;
+
+    explicit Agent(Config config, QObject *parent = nullptr);
+    ~Agent() override;
+
+    // Loads the state dir, applies the command filters and opens every channel. With
+    // --retry-path a channel that cannot be opened is retried; otherwise it is fatal.
+    bool start(QString *error);
+    // SIGINT/SIGTERM end the event loop with status 0, except while frozen.
+    bool installSignalHandlers(QString *error);
+
+    bool isFrozen() const { return m_dispatcher.isFrozen(); }
+    const QList<Channel *> &channels() const { return m_channels; }
+    Dispatcher &dispatcher() { return m_dispatcher; }
+
+private:
+    Channel *createChannel(const ChannelSpec &spec, QString *error);
+    bool openChannel(Channel *channel, QString *error);
+    void scheduleRetry(Channel *channel);
+    void onPeerConnected(ChannelPeer *peer);
+    void onSignal();
+
+    Config m_config;
+    StateStore m_state;
+    CommandRegistry m_registry;
+    AgentServices m_services;
+    Dispatcher m_dispatcher;
+    QList<Channel *> m_channels;
+    int m_signalFds[2] = {-1, -1};
+    std::unique_ptr<QSocketNotifier> m_signalNotifier;
+};
+
+} // namespace qtga

@@ -1,0 +1,83 @@
+// The transport interface (DESIGN "Data flow"): a Channel is one configured transport; each
+// host connection it carries is a ChannelPeer, which the agent turns into a Session.
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+
+namespace qtga {
+
+class ChannelPeer : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    // Queues bytes for the peer; flush() starts sending what is queued.
+    virtual void write(const QByteArray &data) = 0;
+    virtual void flush() = 0;
+    virtual qsizetype pendingOutput() const = 0;
+    // Pausing reads leaves further requests in the kernel's buffer (backpressure), so a session
+    // never holds more than one read's worth of unprocessed input.
+    virtual void setReadEnabled(bool enabled) = 0;
+    // Drop the connection (the peer emits closed()).
+    virtual void abort() = 0;
+    virtual QString description() const = 0;
+    // Whether a new session should start from a clean parser (false for a virtio port whose
+    // host end came back: the framer is reset explicitly there).
+    virtual bool isOpen() const = 0;
+
+Q_SIGNALS:
+    // `data` may point into the peer's read buffer: use it before returning, never keep it.
+    void received(const QByteArray &data);
+    void outputDrained();
+    // The host end went away; the channel may deliver the same peer again (virtio-serial).
+    void hostDisconnected();
+    void closed();
+};
+
+class Channel : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Closed, Listening, HostConnected, WaitingForHost, Retrying, Error };
+    Q_ENUM(State)
+
+    Channel(QString method, QString path, QObject *parent = nullptr)
+        : QObject(parent), m_method(std::move(method)), m_path(std::move(path)) {}
+
+    // Opens the transport; on failure returns false with a message naming the call and path.
+    virtual bool open(QString *error) = 0;
+    virtual void close() = 0;
+
+    QString method() const { return m_method; }
+    QString path() const { return m_path; }
+    // The LISTEN_FDNAMES name for socket-activated channels, else empty.
+    QString name() const { return m_name; }
+    void setName(const QString &name) { m_name = name; }
+    State state() const { return m_state; }
+
+Q_SIGNALS:
+    void peerConnected(qtga::ChannelPeer *peer);
+    void stateChanged(qtga::Channel::State state);
+    // The transport failed after opening (device gone, read error); the agent decides on retry.
+    void failed(const QString &reason);
+
+protected:
+    void setState(State state)
+    {
+        if (state == m_state)
+            return;
+        m_state = state;
+        Q_EMIT stateChanged(state);
+    }
+
+private:
+    QString m_method;
+    QString m_path;
+    QString m_name;
+    State m_state = State::Closed;
+};
+
+} // namespace qtga

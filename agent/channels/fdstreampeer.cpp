@@ -1,0 +1,157 @@
+#include "fdstreampeer.h"
+
+#include <QLoggingCategory>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcChannel)
+
+namespace qtga {
+
+namespace {
+// Large reads let a multi-megabyte guest-file-write arrive in few wake-ups.
+constexpr qsizetype ReadChunk = 256 * 1024;
+// Stop reading from a busy connection after this many bytes in one wake-up, to be fair to others.
+constexpr qsizetype ReadBudget = 4 * 1024 * 1024;
+}
+
+FdStreamPeer::FdStreamPeer(int fd, QString description, QObject *parent)
+    : ChannelPeer(parent),
+      m_fd(fd),
+      m_description(std::move(description)),
+      m_readNotifier(fd, QSocketNotifier::Read),
+      m_writeNotifier(fd, QSocketNotifier::Write)
+{
+    m_writeNotifier.setEnabled(false);
+    connect(&m_readNotifier, &QSocketNotifier::activated, this, &FdStreamPeer::onReadable);
+    connect(&m_writeNotifier, &QSocketNotifier::activated, this, &FdStreamPeer::onWritable);
+}
+
+FdStreamPeer::~FdStreamPeer()
+{
+    if (m_fd >= 0) {
+        m_readNotifier.setEnabled(false);
+        m_writeNotifier.setEnabled(false);
+        ::close(m_fd);
+    }
+}
+
+void FdStreamPeer::write(const QByteArray &data)
+{
+    if (m_fd < 0 || data.isEmpty())
+        return;
+    m_queue.push_back(data);
+    m_pending += data.size();
+}
+
+void FdStreamPeer::flush()
+{
+    if (m_fd >= 0 && !m_queue.empty() && !m_writeNotifier.isEnabled())
+        onWritable();
+}
+
+void FdStreamPeer::setReadEnabled(bool enabled)
+{
+    m_readEnabled = enabled;
+    if (m_fd >= 0)
+        m_readNotifier.setEnabled(enabled);
+}
+
+void FdStreamPeer::abort()
+{
+    shutdown();
+}
+
+void FdStreamPeer::shutdown()
+{
+    if (m_fd < 0)
+        return;
+    m_readNotifier.setEnabled(false);
+    m_writeNotifier.setEnabled(false);
+    ::close(m_fd);
+    m_fd = -1;
+    m_queue.clear();
+    m_pending = 0;
+    Q_EMIT closed();
+}
+
+void FdStreamPeer::onReadable()
+{
+    qsizetype total = 0;
+    while (m_fd >= 0 && m_readEnabled && total < ReadBudget) {
+        if (m_readBuffer.empty())
+            m_readBuffer.resize(size_t(ReadChunk));
+        ssize_t n = ::recv(m_fd, m_readBuffer.data(), m_readBuffer.size(), 0);
+        if (n > 0) {
+            total += n;
+            Q_EMIT received(QByteArray::fromRawData(m_readBuffer.data(), qsizetype(n)));
+            if (n < ReadChunk)
+                return; // drained for now; the notifier fires again when more arrives
+            continue;
+        }
+        if (n == 0) {
+            qCDebug(lcChannel) << m_description << "closed by peer";
+            shutdown();
+            return;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        // Unlike qemu-ga, a reset connection ends only this client, never the agent.
+        qCInfo(lcChannel).noquote() << m_description << "read error:" << strerror(errno);
+        shutdown();
+        return;
+    }
+}
+
+void FdStreamPeer::onWritable()
+{
+    while (m_fd >= 0 && !m_queue.empty()) {
+        // Gather queued responses into one sendmsg so pipelined answers leave in few syscalls.
+        iovec iov[64];
+        int count = 0;
+        qsizetype offset = m_offset;
+        for (auto it = m_queue.begin(); it != m_queue.end() && count < 64; ++it) {
+            iov[count].iov_base = const_cast<char *>(it->constData()) + offset;
+            iov[count].iov_len = size_t(it->size() - offset);
+            offset = 0;
+            ++count;
+        }
+        msghdr msg{};
+        msg.msg_iov = iov;
+        msg.msg_iovlen = size_t(count);
+        ssize_t n = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                m_writeNotifier.setEnabled(true);
+                return;
+            }
+            qCInfo(lcChannel).noquote() << m_description << "write error:" << strerror(errno);
+            shutdown();
+            return;
+        }
+        m_pending -= n;
+        while (n > 0) {
+            const qsizetype left = m_queue.front().size() - m_offset;
+            if (n >= left) {
+                n -= left;
+                m_queue.pop_front();
+                m_offset = 0;
+            } else {
+                m_offset += n;
+                n = 0;
+            }
+        }
+    }
+    m_writeNotifier.setEnabled(false);
+    Q_EMIT outputDrained();
+}
+
+} // namespace qtga

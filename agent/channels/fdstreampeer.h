@@ -1,0 +1,48 @@
+// A connected stream socket (unix or vsock) served without blocking: reads and writes are
+// driven by QSocketNotifier, output is queued and sent as the peer accepts it.
+#pragma once
+
+#include "channel.h"
+
+#include <QSocketNotifier>
+
+#include <deque>
+#include <vector>
+
+namespace qtga {
+
+class FdStreamPeer : public ChannelPeer
+{
+    Q_OBJECT
+public:
+    // Takes ownership of the non-blocking, close-on-exec `fd`.
+    FdStreamPeer(int fd, QString description, QObject *parent = nullptr);
+    ~FdStreamPeer() override;
+
+    void write(const QByteArray &data) override;
+    void flush() override;
+    qsizetype pendingOutput() const override { return m_pending; }
+    void setReadEnabled(bool enabled) override;
+    void abort() override;
+    QString description() const override { return m_description; }
+    bool isOpen() const override { return m_fd >= 0; }
+
+    int fd() const { return m_fd; }
+
+private:
+    void onReadable();
+    void onWritable();
+    void shutdown();
+
+    int m_fd;
+    QString m_description;
+    QSocketNotifier m_readNotifier;
+    QSocketNotifier m_writeNotifier;
+    std::deque<QByteArray> m_queue;
+    qsizetype m_offset = 0;      // bytes of m_queue.front() already sent
+    qsizetype m_pending = 0;
+    bool m_readEnabled = true;
+    std::vector<char> m_readBuffer;
+};
+
+} // namespace qtga

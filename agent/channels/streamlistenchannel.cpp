@@ -1,0 +1,135 @@
+#include "streamlistenchannel.h"
+
+#include "fdstreampeer.h"
+
+#include <QLoggingCategory>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcChannel, "qtga.channel")
+
+namespace qtga {
+
+StreamListenChannel::~StreamListenChannel()
+{
+    close();
+}
+
+void StreamListenChannel::adoptListeningFd(int fd)
+{
+    startAccepting(fd);
+}
+
+void StreamListenChannel::startAccepting(int fd)
+{
+    m_listenFd = fd;
+    m_notifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+    connect(m_notifier.get(), &QSocketNotifier::activated, this, &StreamListenChannel::onAcceptable);
+    m_acceptPause.setSingleShot(true);
+    m_acceptPause.setInterval(1000);
+    connect(&m_acceptPause, &QTimer::timeout, this, [this] {
+        if (m_notifier)
+            m_notifier->setEnabled(true);
+    });
+    setState(State::Listening);
+}
+
+void StreamListenChannel::close()
+{
+    m_acceptPause.stop();
+    m_notifier.reset();
+    if (m_listenFd >= 0) {
+        ::close(m_listenFd);
+        m_listenFd = -1;
+    }
+    setState(State::Closed);
+}
+
+QString StreamListenChannel::peerDescription(int) const
+{
+    return QStringLiteral("%1:%2#%3").arg(method(), name().isEmpty() ? path() : name()).arg(m_accepted);
+}
+
+void StreamListenChannel::onAcceptable()
+{
+    for (;;) {
+        int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            // Out of descriptors or memory: keep listening, but do not spin on the pending
+            // connection; try again a second later.
+            qCWarning(lcChannel).noquote() << "accept on" << path() << "failed:" << strerror(errno);
+            m_notifier->setEnabled(false);
+            m_acceptPause.start();
+            return;
+        }
+        ++m_accepted;
+        auto *peer = new FdStreamPeer(fd, peerDescription(fd), this);
+        ++m_peers;
+        setState(State::HostConnected);
+        connect(peer, &ChannelPeer::closed, this, [this, peer] {
+            --m_peers;
+            if (m_peers == 0 && m_listenFd >= 0)
+                setState(State::Listening);
+            peer->deleteLater();
+        });
+        qCDebug(lcChannel).noquote() << "accepted" << peer->description();
+        Q_EMIT peerConnected(peer);
+    }
+}
+
+UnixListenChannel::UnixListenChannel(QString path, int socketMode, QObject *parent)
+    : StreamListenChannel(QStringLiteral("unix-listen"), std::move(path), parent), m_socketMode(socketMode)
+{
+}
+
+bool UnixListenChannel::open(QString *error)
+{
+    const QByteArray native = path().toLocal8Bit();
+    sockaddr_un addr{};
+    if (size_t(native.size()) > sizeof(addr.sun_path)) {
+        *error = QStringLiteral("UNIX socket path '%1' is too long").arg(path());
+        return false;
+    }
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, native.constData(), size_t(native.size()));
+
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        *error = QStringLiteral("Failed to create Unix socket: %1").arg(QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    if (::unlink(native.constData()) < 0 && errno != ENOENT) {
+        *error = QStringLiteral("Failed to unlink socket %1: %2").arg(path(), QString::fromLocal8Bit(strerror(errno)));
+        ::close(fd);
+        return false;
+    }
+    const mode_t oldMask = ::umask(mode_t(~m_socketMode & 0777));
+    const int rc = ::bind(fd, reinterpret_cast<sockaddr *>(&addr),
+                          socklen_t(offsetof(sockaddr_un, sun_path) + size_t(native.size())));
+    const int bindErrno = errno;
+    ::umask(oldMask);
+    if (rc < 0) {
+        *error = QStringLiteral("Failed to bind socket to %1: %2").arg(path(), QString::fromLocal8Bit(strerror(bindErrno)));
+        ::close(fd);
+        return false;
+    }
+    // Every client is served at once, so a real backlog instead of qemu-ga's 1.
+    if (::listen(fd, SOMAXCONN) < 0) {
+        *error = QStringLiteral("Failed to listen on socket: %1").arg(QString::fromLocal8Bit(strerror(errno)));
+        ::close(fd);
+        return false;
+    }
+    startAccepting(fd);
+    return true;
+}
+
+} // namespace qtga

@@ -1,0 +1,67 @@
+// Command line and key file of qtga-agent: the qemu-ga options (spec §4.1-4.3) plus qtga's own.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace qtga {
+
+// Where qemu-ga looks for its key file unless QGA_CONF or -c say otherwise.
+inline constexpr char DefaultConfigPath[] = "/etc/qemu/qemu-ga.conf";
+
+struct ChannelSpec {
+    QString method;  // virtio-serial, isa-serial, unix-listen, vsock-listen
+    QString path;    // empty: the method's default (virtio/isa) or an error (unix/vsock)
+
+    bool operator==(const ChannelSpec &o) const { return method == o.method && path == o.path; }
+};
+
+struct Config {
+    bool daemonize = false;
+    QString method;          // empty until defaults are filled in
+    QString path;
+    QString logFile;         // empty: stderr
+    QString pidFile;
+    QString fsfreezeHook;    // empty: hook disabled
+    QString stateDir;
+    bool verbose = false;
+    bool retryPath = false;
+    // Kept in the order qemu-ga keeps them: every split list is prepended, so `-b a,b` is {b, a}.
+    QStringList blockRpcs;
+    QStringList allowRpcs;
+    // qtga additions: further channels besides -m/-p ("method:path", repeatable).
+    QList<ChannelSpec> extraChannels;
+
+    // Where the key file came from, for messages.
+    QString configPath;
+};
+
+// What main() should do once the arguments are read.
+enum class StartupAction { Run, DumpConf, PrintVersion, PrintHelp, ListCommands, Exit };
+
+struct ParsedCommandLine {
+    Config config;
+    StartupAction action = StartupAction::Run;
+    int exitCode = 0;          // for StartupAction::Exit
+    QByteArray output;         // text for stdout (help, version, dump-conf, errors meant for stdout)
+    QByteArray errorOutput;    // text for stderr
+};
+
+// Parses argv exactly like qemu-ga: a first pass for -c, then the key file (QGA_CONF or the
+// default path, missing file ignored unless named with -c), then every option on top.
+// `defaultConfigPath` is /etc/qemu/qemu-ga.conf in production and a fixture path in tests.
+ParsedCommandLine parseCommandLine(const QStringList &arguments, const QString &defaultConfigPath);
+
+// Fills in the defaults main() applies before --dump-conf (method, path, pidfile, statedir).
+void applyDefaults(Config &config);
+
+// The --dump-conf text (spec §4.3), byte for byte.
+QByteArray dumpConfig(const Config &config);
+
+// Parses "unix-listen:/path" style extra channel arguments; nullopt when the method is unknown.
+std::optional<ChannelSpec> parseChannelSpec(const QString &text);
+
+} // namespace qtga

@@ -1,0 +1,63 @@
+// What a command is: one function plus a descriptor (name, argument schema, flags). Errors are
+// values, never exceptions crossing the event loop.
+#pragma once
+
+#include "argschema.h"
+#include "jsonvalue.h"
+
+#include <QByteArray>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace qtga {
+
+class CommandContext;
+
+struct CommandError
+{
+    QByteArray cls = "GenericError";
+    QByteArray desc;
+};
+
+class CommandOutcome
+{
+public:
+    static CommandOutcome ok(JsonValue value = JsonValue::object()) { return CommandOutcome(std::move(value)); }
+    static CommandOutcome fail(QByteArray desc) { return CommandOutcome(CommandError{"GenericError", std::move(desc)}); }
+    static CommandOutcome fail(CommandError error) { return CommandOutcome(std::move(error)); }
+
+    bool isError() const { return m_error.has_value(); }
+    const CommandError &error() const { return *m_error; }
+    const JsonValue &value() const { return m_value; }
+    JsonValue &value() { return m_value; }
+
+private:
+    explicit CommandOutcome(JsonValue v) : m_value(std::move(v)) {}
+    explicit CommandOutcome(CommandError e) : m_error(std::move(e)) {}
+    JsonValue m_value;
+    std::optional<CommandError> m_error;
+};
+
+using CommandFunction = std::function<CommandOutcome(const JsonValue &arguments, CommandContext &context)>;
+
+struct CommandDescriptor
+{
+    // Inline commands are quick and run on the event loop; Worker commands may block (disk,
+    // child processes) and run on a thread pool while other clients are served.
+    enum class Execution { Inline, Worker };
+    // Filesystem access: freeze/thaw take it exclusively so nothing else touches a filesystem
+    // mid-transition.
+    enum class FsAccess { None, Shared, Exclusive };
+
+    QByteArray name;
+    std::vector<ArgField> arguments;
+    CommandFunction run;
+    bool successResponse = true;
+    bool allowedWhileFrozen = false;
+    Execution execution = Execution::Inline;
+    FsAccess fsAccess = FsAccess::None;
+};
+
+} // namespace qtga

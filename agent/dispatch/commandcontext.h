@@ -1,0 +1,35 @@
+// What a running command can reach: the agent-wide services and its own request's flags.
+#pragma once
+
+namespace qtga {
+
+struct Config;
+class Dispatcher;
+class StateStore;
+
+// Agent-wide services shared by all sessions. Commands running on worker threads only use the
+// members documented as thread-safe.
+struct AgentServices
+{
+    const Config *config = nullptr;
+    StateStore *state = nullptr;          // thread-safe
+    const Dispatcher *dispatcher = nullptr;
+};
+
+class CommandContext
+{
+public:
+    explicit CommandContext(AgentServices &services) : m_services(services) {}
+
+    AgentServices &services() { return m_services; }
+
+    // guest-sync-delimited: put a 0xFF byte in front of this request's response.
+    void requestDelimitedResponse() { m_delimit = true; }
+    bool delimitedResponseRequested() const { return m_delimit; }
+
+private:
+    AgentServices &m_services;
+    bool m_delimit = false;
+};
+
+} // namespace qtga

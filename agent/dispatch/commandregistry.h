@@ -1,0 +1,35 @@
+// The set of registered commands, kept in QEMU's schema order (which guest-info reverses and
+// `-b help` prints).
+#pragma once
+
+#include "command.h"
+
+#include <QByteArray>
+#include <QHash>
+
+#include <vector>
+
+namespace qtga {
+
+class CommandRegistry
+{
+public:
+    void add(CommandDescriptor descriptor);
+    const CommandDescriptor *find(const QByteArray &name) const;
+    // Schema order; commands qemu-ga does not know come last in registration order.
+    const std::vector<CommandDescriptor> &commands() const { return m_commands; }
+
+    // Every command qemu-ga's schema has on Linux, in schema order.
+    static const QList<QByteArray> &schemaOrder();
+
+private:
+    std::vector<CommandDescriptor> m_commands;
+    QHash<QByteArray, size_t> m_index;
+};
+
+// One registration function per area in agent/commands/.
+void registerProtocolCommands(CommandRegistry &registry);
+void registerSystemCommands(CommandRegistry &registry);
+void registerAllCommands(CommandRegistry &registry);
+
+} // namespace qtga

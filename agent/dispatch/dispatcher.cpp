@@ -1,0 +1,213 @@
+#include "dispatcher.h"
+
+#include "jsonwriter.h"
+
+#include <QElapsedTimer>
+#include <QLoggingCategory>
+#include <QPointer>
+
+Q_LOGGING_CATEGORY(lcDispatch, "qtga.dispatch")
+
+namespace qtga {
+
+namespace {
+
+QByteArray finishLine(const JsonValue &response, bool delimit)
+{
+    QByteArray line;
+    if (delimit)
+        line.append(char(0xFF));
+    appendJson(line, response);
+    line.append('\n');
+    return line;
+}
+
+JsonValue errorObject(const QByteArray &cls, const QByteArray &desc)
+{
+    JsonValue error = JsonValue::object();
+    error.insert("class", cls);
+    error.insert("desc", desc);
+    return error;
+}
+
+} // namespace
+
+Dispatcher::Dispatcher(const CommandRegistry &registry, AgentServices &services, QObject *parent)
+    : QObject(parent), m_registry(registry), m_services(services)
+{
+    m_services.dispatcher = this;
+    // Blocking commands of different clients run side by side; a few threads are plenty.
+    m_workers.setMaxThreadCount(8);
+    m_workers.setExpiryTimeout(30000);
+    recomputeEnabled();
+}
+
+Dispatcher::~Dispatcher()
+{
+    waitForWorkers();
+}
+
+void Dispatcher::waitForWorkers()
+{
+    m_workers.waitForDone();
+}
+
+void Dispatcher::setRpcLists(const QStringList &allow, const QStringList &block)
+{
+    m_allow.clear();
+    m_block.clear();
+    for (const QString &name : allow)
+        m_allow.insert(name.toUtf8());
+    for (const QString &name : block)
+        m_block.insert(name.toUtf8());
+    recomputeEnabled();
+}
+
+void Dispatcher::setFrozen(bool frozen)
+{
+    m_frozen = frozen;
+    recomputeEnabled();
+}
+
+void Dispatcher::recomputeEnabled()
+{
+    m_enabled.clear();
+    for (const CommandDescriptor &cmd : m_registry.commands()) {
+        bool allowed = m_allow.isEmpty() || m_allow.contains(cmd.name);
+        if (m_block.contains(cmd.name))
+            allowed = false;
+        if (m_frozen)
+            allowed = cmd.allowedWhileFrozen;
+        if (allowed)
+            m_enabled.insert(cmd.name);
+    }
+}
+
+QByteArray Dispatcher::errorLine(const QByteArray &cls, const QByteArray &desc, const JsonValue *id)
+{
+    JsonValue response = JsonValue::object();
+    response.insert("error", errorObject(cls, desc));
+    if (id)
+        response.insert("id", *id);
+    return finishLine(response, false);
+}
+
+void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Responder respond)
+{
+    if (event.isError) {
+        respond(errorLine("GenericError", event.error, nullptr));
+        return;
+    }
+    const JsonValue &request = event.value;
+    if (!request.isObject()) {
+        respond(errorLine("GenericError", "QMP input must be a JSON object", nullptr));
+        return;
+    }
+    const JsonValue *id = request.value("id");
+
+    // Members are checked in the order QEMU's QDict iterates them; the first failure wins.
+    const auto &members = request.members();
+    const JsonValue *execute = nullptr;
+    const JsonValue *arguments = nullptr;
+    for (int index : qdictIterationOrder(members)) {
+        const auto &m = members[size_t(index)];
+        if (m.key == "execute") {
+            if (!m.value.isString()) {
+                respond(errorLine("GenericError", "QMP input member 'execute' must be a string", id));
+                return;
+            }
+            execute = &m.value;
+        } else if (m.key == "arguments") {
+            if (!m.value.isObject()) {
+                respond(errorLine("GenericError", "QMP input member 'arguments' must be an object", id));
+                return;
+            }
+            arguments = &m.value;
+        } else if (m.key != "id") {
+            respond(errorLine("GenericError", "QMP input member '" + m.key + "' is unexpected", id));
+            return;
+        }
+    }
+    if (!execute) {
+        respond(errorLine("GenericError", "QMP input lacks member 'execute'", id));
+        return;
+    }
+    const QByteArray &name = execute->toString();
+    const CommandDescriptor *cmd = m_registry.find(name);
+    if (!cmd) {
+        respond(errorLine("CommandNotFound", "The command " + name + " has not been found", id));
+        return;
+    }
+    if (!isEnabled(name)) {
+        respond(errorLine("CommandNotFound", "Command " + name + " has been disabled: the command is not allowed", id));
+        return;
+    }
+    static const JsonValue noArguments = JsonValue::object();
+    const JsonValue &args = arguments ? *arguments : noArguments;
+    if (auto error = checkArguments(args, cmd->arguments)) {
+        respond(errorLine("GenericError", *error, id));
+        return;
+    }
+
+    if (cmd->execution == CommandDescriptor::Execution::Inline) {
+        QElapsedTimer timer;
+        timer.start();
+        CommandContext context(m_services);
+        CommandOutcome outcome = cmd->run(args, context);
+        finish(*cmd, std::move(outcome), context.delimitedResponseRequested(),
+               id ? std::optional<JsonValue>(*id) : std::nullopt, timer.nsecsElapsed() / 1000, respond);
+        return;
+    }
+
+    // Worker commands: copy what the thread needs; the registry outlives every worker.
+    QPointer<QObject> guard(requester);
+    std::optional<JsonValue> idCopy;
+    if (id)
+        idCopy = *id;
+    JsonValue argsCopy = args;
+    m_workers.start([this, cmd, guard, idCopy, argsCopy, respond]() {
+        QElapsedTimer timer;
+        timer.start();
+        CommandContext context(m_services);
+        std::optional<CommandOutcome> outcome;
+        if (cmd->fsAccess == CommandDescriptor::FsAccess::Exclusive) {
+            QWriteLocker lock(&m_fsLock);
+            outcome = cmd->run(argsCopy, context);
+        } else if (cmd->fsAccess == CommandDescriptor::FsAccess::Shared) {
+            QReadLocker lock(&m_fsLock);
+            outcome = cmd->run(argsCopy, context);
+        } else {
+            outcome = cmd->run(argsCopy, context);
+        }
+        const qint64 micros = timer.nsecsElapsed() / 1000;
+        const bool delimit = context.delimitedResponseRequested();
+        QMetaObject::invokeMethod(this, [this, cmd, guard, idCopy, outcome = std::move(*outcome), delimit, micros,
+                                         respond]() mutable {
+            if (!guard) {
+                Q_EMIT commandFinished(cmd->name, !outcome.isError(), micros);
+                return; // the client went away while the command ran
+            }
+            finish(*cmd, std::move(outcome), delimit, idCopy, micros, respond);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void Dispatcher::finish(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
+                        const std::optional<JsonValue> &id, qint64 durationMicros, const Responder &respond)
+{
+    Q_EMIT commandFinished(cmd.name, !outcome.isError(), durationMicros);
+    JsonValue response = JsonValue::object();
+    if (outcome.isError()) {
+        response.insert("error", errorObject(outcome.error().cls, outcome.error().desc));
+    } else if (!cmd.successResponse) {
+        respond(QByteArray());
+        return;
+    } else {
+        response.insert("return", std::move(outcome.value()));
+    }
+    if (id)
+        response.insert("id", *id);
+    respond(finishLine(response, delimit && !outcome.isError()));
+}
+
+} // namespace qtga

@@ -1,0 +1,67 @@
+// Turns one framed request into one response line (spec §1.4-1.5): request member checks,
+// command lookup, allow/block/freeze filters, argument schema, execution, response shape.
+#pragma once
+
+#include "commandcontext.h"
+#include "commandregistry.h"
+#include "qgaframer.h"
+
+#include <QObject>
+#include <QReadWriteLock>
+#include <QSet>
+#include <QStringList>
+#include <QThreadPool>
+
+#include <functional>
+#include <optional>
+
+namespace qtga {
+
+class Dispatcher : public QObject
+{
+    Q_OBJECT
+public:
+    // Receives the complete response line (0xFF prefix and newline included), or an empty
+    // array when the command sends no response. Always called on the dispatcher's thread.
+    using Responder = std::function<void(const QByteArray &line)>;
+
+    Dispatcher(const CommandRegistry &registry, AgentServices &services, QObject *parent = nullptr);
+    ~Dispatcher() override;
+
+    const CommandRegistry &registry() const { return m_registry; }
+
+    // §4.4: the allow list (if any) selects, the block list removes, frozen state overrides both.
+    void setRpcLists(const QStringList &allow, const QStringList &block);
+    void setFrozen(bool frozen);
+    bool isFrozen() const { return m_frozen; }
+    bool isEnabled(const QByteArray &name) const { return m_enabled.contains(name); }
+
+    // Handles one framer event. `requester` guards the responder: if it is destroyed before a
+    // worker command finishes, the response is dropped.
+    void handle(const QgaFramer::Event &event, QObject *requester, Responder respond);
+
+    // Waits for running worker commands (used at shutdown).
+    void waitForWorkers();
+
+    static QByteArray errorLine(const QByteArray &cls, const QByteArray &desc, const JsonValue *id);
+
+Q_SIGNALS:
+    // Emitted for every command that ran (not for parse or request-shape errors).
+    void commandFinished(const QByteArray &name, bool succeeded, qint64 durationMicros);
+
+private:
+    void recomputeEnabled();
+    void finish(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
+                const std::optional<JsonValue> &id, qint64 durationMicros, const Responder &respond);
+
+    const CommandRegistry &m_registry;
+    AgentServices &m_services;
+    QSet<QByteArray> m_allow;
+    QSet<QByteArray> m_block;
+    QSet<QByteArray> m_enabled;
+    bool m_frozen = false;
+    QThreadPool m_workers;
+    QReadWriteLock m_fsLock;
+};
+
+} // namespace qtga

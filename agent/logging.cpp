@@ -1,0 +1,87 @@
+#include "logging.h"
+
+#include <QByteArray>
+#include <QMutex>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sys/time.h>
+
+namespace qtga::logging {
+
+namespace {
+
+QMutex g_mutex;
+FILE *g_file = nullptr;   // null: stderr
+std::atomic<bool> g_verbose{false};
+std::atomic<bool> g_paused{false};
+
+const char *levelName(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg: return "debug";
+    case QtInfoMsg: return "info";
+    case QtWarningMsg: return "warning";
+    case QtCriticalMsg: return "critical";
+    case QtFatalMsg: return "error";
+    }
+    return "message";
+}
+
+void handler(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    const bool important = type == QtCriticalMsg || type == QtFatalMsg;
+    if (g_paused.load() || (!important && !g_verbose.load()))
+        return;
+    timeval tv;
+    gettimeofday(&tv, nullptr);
+    const QByteArray text = message.toLocal8Bit();
+    QMutexLocker lock(&g_mutex);
+    FILE *out = g_file ? g_file : stderr;
+    std::fprintf(out, "%lld.%06ld: %s: %s\n", static_cast<long long>(tv.tv_sec), static_cast<long>(tv.tv_usec),
+                 levelName(type), text.constData());
+    std::fflush(out);
+}
+
+} // namespace
+
+void install()
+{
+    qInstallMessageHandler(handler);
+}
+
+void setVerbose(bool verbose)
+{
+    g_verbose = verbose;
+}
+
+bool isVerbose()
+{
+    return g_verbose.load();
+}
+
+bool openLogFile(const QString &path, QString *error)
+{
+    FILE *file = nullptr;
+    if (!path.isEmpty()) {
+        file = std::fopen(path.toLocal8Bit().constData(), "ae");
+        if (!file) {
+            *error = QStringLiteral("unable to open specified log file: %1").arg(QString::fromLocal8Bit(strerror(errno)));
+            return false;
+        }
+    }
+    QMutexLocker lock(&g_mutex);
+    if (g_file)
+        std::fclose(g_file);
+    g_file = file;
+    return true;
+}
+
+void setPaused(bool paused)
+{
+    g_paused = paused;
+}
+
+} // namespace qtga::logging

@@ -1,0 +1,99 @@
+// qtga-agent: options -> Config -> Agent -> exec().
+#include "agent.h"
+#include "config.h"
+#include "daemon.h"
+#include "logging.h"
+#include "qtga_version.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <clocale>
+#include <csignal>
+#include <cstdio>
+
+using namespace qtga;
+
+namespace {
+
+void writeAll(FILE *out, const QByteArray &text)
+{
+    std::fwrite(text.constData(), 1, size_t(text.size()), out);
+    std::fflush(out);
+}
+
+int listCommands()
+{
+    CommandRegistry registry;
+    registerAllCommands(registry);
+    for (const CommandDescriptor &cmd : registry.commands())
+        std::printf("%s\n", cmd.name.constData());
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // A client that goes away must make our write fail, not kill us.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    ParsedCommandLine parsed = parseCommandLine(arguments, QString::fromLatin1(DefaultConfigPath));
+    writeAll(stdout, parsed.output);
+    writeAll(stderr, parsed.errorOutput);
+    switch (parsed.action) {
+    case StartupAction::Exit:
+        return parsed.exitCode;
+    case StartupAction::PrintHelp:
+        return 0;
+    case StartupAction::PrintVersion:
+        std::printf("QEMU Guest Agent %s (qtga %s)\n", QTGA_QEMU_COMPAT_VERSION, QTGA_VERSION);
+        return 0;
+    case StartupAction::ListCommands:
+        return listCommands();
+    case StartupAction::DumpConf:
+    case StartupAction::Run:
+        break;
+    }
+
+    Config config = parsed.config;
+    applyDefaults(config);
+    if (parsed.action == StartupAction::DumpConf) {
+        writeAll(stdout, dumpConfig(config));
+        return 0;
+    }
+
+    if (config.daemonize)
+        daemon::forkAndWaitForChild();
+
+    QCoreApplication app(argc, argv);
+    // The wire format prints doubles with printf: keep the decimal point a point.
+    std::setlocale(LC_NUMERIC, "C");
+    logging::install();
+    logging::setVerbose(config.verbose);
+
+    Agent agent(config);
+    QString error;
+    if (!agent.installSignalHandlers(&error) || !agent.start(&error)) {
+        qCritical().noquote() << error;
+        qCritical("error initializing guest agent");
+        daemon::reportFailure();
+        return 1;
+    }
+    if (config.daemonize) {
+        // While frozen the pidfile would be written to a frozen filesystem; it waits for a thaw.
+        const QString pidFile = agent.isFrozen() ? QString() : config.pidFile;
+        if (!daemon::detach(pidFile, &error)) {
+            qCritical().noquote() << error;
+            qCritical("failed to daemonize");
+            daemon::reportFailure();
+            return 1;
+        }
+    }
+    const int status = app.exec();
+    daemon::removePidFile();
+    return status;
+}

@@ -1,0 +1,72 @@
+#include "session.h"
+
+#include "channels/channel.h"
+#include "dispatch/dispatcher.h"
+
+namespace qtga {
+
+Session::Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent)
+    : QObject(parent), m_peer(peer), m_dispatcher(dispatcher)
+{
+    connect(peer, &ChannelPeer::received, this, &Session::onReceived);
+    connect(peer, &ChannelPeer::outputDrained, this, &Session::updateReading);
+    connect(peer, &ChannelPeer::hostDisconnected, this, &Session::onHostDisconnected);
+    connect(peer, &ChannelPeer::closed, this, [this] {
+        m_queue.clear();
+        Q_EMIT finished();
+    });
+}
+
+void Session::onReceived(const QByteArray &data)
+{
+    m_framer.feed(data, m_framed);
+    for (auto &event : m_framed)
+        m_queue.push_back(std::move(event));
+    m_framed.clear();
+    processQueue();
+}
+
+void Session::onHostDisconnected()
+{
+    // Whatever the old host sent but did not finish must not be mixed into the next host's
+    // first request.
+    m_framer.reset();
+    m_queue.clear();
+}
+
+void Session::processQueue()
+{
+    if (m_processing)
+        return;
+    m_processing = true;
+    while (!m_busy && !m_queue.empty() && m_peer && m_peer->isOpen()) {
+        QgaFramer::Event event = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_busy = true;
+        ++m_requests;
+        m_dispatcher.handle(event, this, [this](const QByteArray &line) { onResponse(line); });
+    }
+    m_processing = false;
+    if (m_peer)
+        m_peer->flush();
+    updateReading();
+}
+
+void Session::onResponse(const QByteArray &line)
+{
+    m_busy = false;
+    if (m_peer && !line.isEmpty())
+        m_peer->write(line);
+    if (!m_processing)
+        processQueue();
+}
+
+void Session::updateReading()
+{
+    if (!m_peer)
+        return;
+    const bool idle = !m_busy && m_queue.empty();
+    m_peer->setReadEnabled(idle && m_peer->pendingOutput() < OutputHighWater);
+}
+
+} // namespace qtga

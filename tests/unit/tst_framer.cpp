@@ -1,0 +1,232 @@
+// The QGA stream framer against QEMU's lexer/streamer/parser behaviour (spec §1.1-1.3).
+#include "jsonwriter.h"
+#include "qgaframer.h"
+
+#include <QTest>
+
+using namespace qtga;
+
+namespace {
+
+// "V:<json>" for a parsed message, "E:<desc>" for an error.
+QStringList describe(const std::vector<QgaFramer::Event> &events)
+{
+    QStringList out;
+    for (const auto &e : events)
+        out << (e.isError ? QStringLiteral("E:") + QString::fromUtf8(e.error)
+                          : QStringLiteral("V:") + QString::fromUtf8(toJson(e.value)));
+    return out;
+}
+
+QStringList feedAll(const QByteArray &input)
+{
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    framer.feed(input, events);
+    return describe(events);
+}
+
+} // namespace
+
+class tst_Framer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void messages_data();
+    void messages();
+    void everySplitPointGivesTheSameEvents();
+    void sentinelAtEveryPositionResynchronises();
+    void nestingLimit();
+    void tokenCountLimit();
+    void tokenSizeLimit();
+    void holdsNothingBetweenMessages();
+    void resetDropsPartialRequest();
+};
+
+void tst_Framer::messages_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QStringList>("expected");
+    auto row = [](const char *name, const QByteArray &in, const QStringList &out) { QTest::newRow(name) << in << out; };
+
+    row("object", R"({"execute":"guest-ping"})", {R"(V:{"execute": "guest-ping"})"});
+    row("single quotes", R"({'execute':'guest-ping', "id": 'x'})", {R"(V:{"execute": "guest-ping", "id": "x"})"});
+    row("back to back", R"({"a":1}{"b":2})", {R"(V:{"a": 1})", R"(V:{"b": 2})"});
+    row("newline separated", "{\"a\":1}\n{\"b\":2}\n", {R"(V:{"a": 1})", R"(V:{"b": 2})"});
+    row("whitespace only", " \t\r\n ", {});
+    row("array", "[1, [2, {}], \"x\"]", {R"(V:[1, [2, {}], "x"])"});
+    row("string scalar", R"("str")", {R"(V:"str")"});
+    row("integer waits for a delimiter", "42", {});
+    row("integer", "42 ", {"V:42"});
+    row("negative", "-7\n", {"V:-7"});
+    row("uint64", "18446744073709551615 ", {"V:18446744073709551615"});
+    row("beyond uint64 is a double", "18446744073709551616 ", {"V:1.8446744073709552e+19"});
+    row("int64 min", "-9223372036854775808 ", {"V:-9223372036854775808"});
+    row("below int64 is a double", "-9223372036854775809 ", {"V:-9.2233720368547758e+18"});
+    row("float", "1.5 ", {"V:1.5"});
+    row("exponent", "1e3 ", {"V:1000"});
+    row("keywords", "[true,false,null]", {"V:[true, false, null]"});
+    row("sentinel", "\xff", {"E:JSON parse error, stray '\xff'"});
+    row("two sentinels", "\xff\xff", {"E:JSON parse error, stray '\xff'", "E:JSON parse error, stray '\xff'"});
+    row("pending keyword before sentinel", "abc\xff",
+        {"E:JSON parse error, invalid keyword 'abc'", "E:JSON parse error, stray '\xff'"});
+    row("partial request dropped by sentinel", "{\"a\":1\xff{\"b\":2}",
+        {"E:JSON parse error, stray '\xff'", R"(V:{"b": 2})"});
+    row("leading zero", "01", {"E:JSON parse error, stray '01'"});
+    row("bad sign", "-x", {"E:JSON parse error, stray '-x'"});
+    row("upper case then recovery", R"(True{"a":1})", {"E:JSON parse error, stray 'T'", R"(V:{"a": 1})"});
+    row("percent", "%", {"E:JSON parse error, stray '%'"});
+    row("raw newline in string", "\"abc\n\"{\"a\":1}", {"E:JSON parse error, stray '\"abc\n'", R"(V:{"a": 1})"});
+    row("NUL byte", QByteArray("\0", 1), {"E:JSON parse error, stray ''"});
+    row("NUL in string", QByteArray("\"a\0b\"", 5), {"E:JSON parse error, stray '\"a'"});
+    row("0xFE in string", "\"a\xfe\"", {"E:JSON parse error, stray '\"a\xfe'"});
+    row("invalid keyword", "tru ", {"E:JSON parse error, invalid keyword 'tru'"});
+    row("duplicate key", R"({"a":1,"a":2})", {"E:JSON parse error, duplicate key"});
+    row("missing colon", R"({"a" 1})", {"E:JSON parse error, missing : in object pair"});
+    row("missing colon at end", R"({"a"})", {"E:JSON parse error, missing : in object pair"});
+    row("key not a string", R"({1:2})", {"E:JSON parse error, key is not a string in object"});
+    row("dict separator", R"({"a":1 "b":2})", {"E:JSON parse error, expected separator in dict"});
+    row("list separator", "[1 2]", {"E:JSON parse error, expected separator in list"});
+    row("empty list item", "[,]", {"E:JSON parse error, expecting value"});
+    row("trailing comma in list", "[1,]", {"E:JSON parse error, expecting value"});
+    row("trailing comma in dict", R"({"a":1,})", {"E:JSON parse error, expecting value"});
+    row("missing value", R"({"a":})", {"E:JSON parse error, expecting value"});
+    row("stray close brace", "}", {"E:JSON parse error, expecting value"});
+    row("stray close bracket", "]", {"E:JSON parse error, expecting value"});
+    row("extra close brace", R"({"a":1}})", {R"(V:{"a": 1})", "E:JSON parse error, expecting value"});
+    row("brace inside list keeps message open", "[}]", {"E:JSON parse error, expecting value"});
+    row("invalid escape", R"("\q")", {"E:JSON parse error, invalid escape sequence in string"});
+    row("lone surrogate", R"("\ud800")", {"E:JSON parse error, \\ud800 is not a valid Unicode character"});
+    row("bad surrogate pair", R"("\ud800\u0041")",
+        {"E:JSON parse error, \\ud800 is not a valid Unicode character"});
+    row("noncharacter", R"("\uffff")", {"E:JSON parse error, \\uffff is not a valid Unicode character"});
+    row("bad hex", R"("\u12x4")", {"E:JSON parse error, \\u12x4 is not a valid Unicode character"});
+    row("surrogate pair", R"("\ud83d\ude00")", {R"(V:"\uD83D\uDE00")"});
+    row("escaped NUL", R"("\u0000")", {R"(V:"\u0000")"});
+    row("escapes", R"("\"\'\\\/\b\f\n\r\t")", {R"(V:"\"'\\/\b\f\n\r\t")"});
+    row("utf8", "\"\xc3\xa9\"", {R"(V:"\u00E9")"});
+    row("modified utf8 NUL", "\"\xc0\x80\"", {R"(V:"\u0000")"});
+    row("invalid utf8", "\"\xc3(\"", {"E:JSON parse error, invalid UTF-8 sequence in string"});
+    row("overlong utf8", "\"\xc1\x81\"", {"E:JSON parse error, invalid UTF-8 sequence in string"});
+    row("long keyword is cut at 1023 bytes", QByteArray(2000, 'a') + ' ',
+        {QStringLiteral("E:JSON parse error, invalid keyword '") + QString(1023 - 17, QLatin1Char('a'))});
+}
+
+void tst_Framer::messages()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QStringList, expected);
+    QCOMPARE(feedAll(input), expected);
+}
+
+void tst_Framer::everySplitPointGivesTheSameEvents()
+{
+    const QByteArray stream = "{\"execute\":\"guest-sync\",\"arguments\":{\"id\":1}}\n"
+                              "{'execute':'x', 'id': [1, 2.5, \"\\u00e9\"]}\xff"
+                              "[1]  \"tail\" abc\n{\"k\": \"\xc3\xa9\"}";
+    const QStringList whole = feedAll(stream);
+    QCOMPARE(whole.size(), 7);
+    for (int split = 0; split <= stream.size(); ++split) {
+        QgaFramer framer;
+        std::vector<QgaFramer::Event> events;
+        framer.feed(stream.left(split), events);
+        framer.feed(stream.mid(split), events);
+        QCOMPARE(describe(events), whole);
+    }
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    for (char c : stream)
+        framer.feed(&c, 1, events);
+    QCOMPARE(describe(events), whole);
+}
+
+void tst_Framer::sentinelAtEveryPositionResynchronises()
+{
+    const QByteArray request = R"({"execute":"guest-sync","arguments":{"id":1}})";
+    for (int pos = 0; pos <= request.size(); ++pos) {
+        QByteArray input = request.left(pos) + '\xff' + request;
+        const QStringList events = feedAll(input);
+        QVERIFY2(!events.isEmpty(), qPrintable(QString::number(pos)));
+        QCOMPARE(events.last(), QStringLiteral(R"(V:{"execute": "guest-sync", "arguments": {"id": 1}})"));
+        // Inside a token the error quotes the token so far, ending with the sentinel.
+        const bool reported = std::any_of(events.begin(), events.end(), [](const QString &e) {
+            return e.startsWith(QLatin1String("E:JSON parse error, stray '")) && e.endsWith(QStringLiteral("\uFFFD'"));
+        });
+        QVERIFY2(reported, qPrintable(events.join(QLatin1Char('|'))));
+        // Only a finished request before the sentinel may produce anything besides the error.
+        QVERIFY2(events.size() <= 3, qPrintable(events.join(QLatin1Char('|'))));
+    }
+}
+
+void tst_Framer::nestingLimit()
+{
+    const QByteArray deepest = QByteArray(1024, '[') + QByteArray(1024, ']');
+    QCOMPARE(feedAll(deepest).size(), 1);
+    QVERIFY(feedAll(deepest).first().startsWith(QLatin1String("V:[[[")));
+
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    framer.feed(QByteArray(1025, '['), events);
+    QCOMPARE(describe(events), QStringList{"E:JSON nesting depth limit exceeded"});
+    QCOMPARE(framer.pendingBytes(), 0);
+    events.clear();
+    // What follows the limit is lexed as new input.
+    framer.feed("]{\"a\":1}", events);
+    QCOMPARE(describe(events), (QStringList{"E:JSON parse error, expecting value", R"(V:{"a": 1})"}));
+}
+
+void tst_Framer::tokenCountLimit()
+{
+    QByteArray input = "[";
+    for (int i = 0; i < (1 << 20); ++i)
+        input += "0,";
+    input += "0]";
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    framer.feed(input, events);
+    QVERIFY(!events.empty());
+    QCOMPARE(events.front().error, QByteArray("JSON token count limit exceeded"));
+}
+
+void tst_Framer::tokenSizeLimit()
+{
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    QByteArray input = "{\"execute\":\"x\",\"arguments\":{\"a\":\"";
+    input += QByteArray(QgaFramer::MaxTokenSize, 'x');
+    input += "\"}}";
+    framer.feed(input, events);
+    QVERIFY(!events.empty());
+    QCOMPARE(events.front().error, QByteArray("JSON token size limit exceeded"));
+    QVERIFY(events.size() < 10);
+    // The cut happens right after the last 'x': the closing quote starts a new string token,
+    // exactly as in QEMU, and the newline below ends it with a lexical error.
+    QCOMPARE(framer.pendingBytes(), 3);
+    events.clear();
+    framer.feed("\n{\"a\":1}", events);
+    QCOMPARE(describe(events).last(), QStringLiteral(R"(V:{"a": 1})"));
+}
+
+void tst_Framer::holdsNothingBetweenMessages()
+{
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    framer.feed(R"({"execute":"guest-file-write","arguments":{"buf-b64":")" + QByteArray(1 << 20, 'A') + "\"}}", events);
+    QCOMPARE(events.size(), size_t(1));
+    QCOMPARE(framer.pendingBytes(), 0);
+    framer.feed("{\"a\":", events);
+    QCOMPARE(framer.pendingBytes(), 5);
+}
+
+void tst_Framer::resetDropsPartialRequest()
+{
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    framer.feed("{\"execute\":\"gue", events);
+    framer.reset();
+    framer.feed("{\"a\":1}", events);
+    QCOMPARE(describe(events), QStringList{R"(V:{"a": 1})"});
+}
+
+QTEST_APPLESS_MAIN(tst_Framer)
+#include "tst_framer.moc"
