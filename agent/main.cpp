@@ -3,7 +3,6 @@
 #include "config.h"
 #include "daemon.h"
 #include "logging.h"
-#include "qtga_version.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -48,9 +47,7 @@ int main(int argc, char **argv)
     case StartupAction::Exit:
         return parsed.exitCode;
     case StartupAction::PrintHelp:
-        return 0;
     case StartupAction::PrintVersion:
-        std::printf("QEMU Guest Agent %s (qtga %s)\n", QTGA_QEMU_COMPAT_VERSION, QTGA_VERSION);
         return 0;
     case StartupAction::ListCommands:
         return listCommands();

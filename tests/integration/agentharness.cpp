@@ -1,0 +1,193 @@
+#include "agentharness.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
+#include <QThread>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace qtga::test {
+
+QString agentBinary()
+{
+    return qEnvironmentVariable("QTGA_AGENT", QStringLiteral("qtga-agent"));
+}
+
+QString referenceBinary()
+{
+    return QStringLiteral("/usr/sbin/qemu-ga");
+}
+
+AgentProcess::AgentProcess(QString binary) : m_binary(std::move(binary))
+{
+    QDir(m_dir.path()).mkpath(QStringLiteral("state"));
+    m_process.setWorkingDirectory(m_dir.path());
+}
+
+AgentProcess::~AgentProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+bool AgentProcess::start(const QStringList &extra, int timeoutMs)
+{
+    QStringList arguments{QStringLiteral("-m"), QStringLiteral("unix-listen"), QStringLiteral("-p"), socketPath(),
+                          QStringLiteral("-t"), stateDir()};
+    arguments += extra;
+    m_process.start(m_binary, arguments);
+    if (!m_process.waitForStarted(timeoutMs))
+        return false;
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (QFileInfo(socketPath()).exists()) {
+            QgaClient probe;
+            if (probe.connectTo(socketPath(), 200))
+                return true;
+        }
+        if (m_process.state() == QProcess::NotRunning)
+            return false;
+        QThread::msleep(5);
+    }
+    return false;
+}
+
+int AgentProcess::runToExit(const QStringList &arguments, QByteArray *out, QByteArray *err)
+{
+    m_process.start(m_binary, arguments);
+    if (!m_process.waitForFinished(20000))
+        return -1;
+    if (out)
+        *out = m_process.readAllStandardOutput();
+    if (err)
+        *err = m_process.readAllStandardError();
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+bool AgentProcess::isRunning() const
+{
+    return m_process.state() == QProcess::Running;
+}
+
+qint64 AgentProcess::pid() const
+{
+    return m_process.processId();
+}
+
+int AgentProcess::stop(int signo, int timeoutMs)
+{
+    ::kill(pid_t(m_process.processId()), signo);
+    if (!m_process.waitForFinished(timeoutMs))
+        return -1;
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+QByteArray AgentProcess::standardError()
+{
+    return m_process.readAllStandardError();
+}
+
+QgaClient::QgaClient() = default;
+
+QgaClient::~QgaClient()
+{
+    close();
+}
+
+bool QgaClient::connectTo(const QString &path, int timeoutMs)
+{
+    close();
+    QDeadlineTimer deadline(timeoutMs);
+    const QByteArray native = QFile::encodeName(path);
+    do {
+        m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, native.constData(), sizeof addr.sun_path - 1);
+        if (::connect(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0)
+            return true;
+        ::close(m_fd);
+        m_fd = -1;
+        QThread::msleep(10);
+    } while (!deadline.hasExpired());
+    return false;
+}
+
+bool QgaClient::send(const QByteArray &bytes)
+{
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        ssize_t n = ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done), MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        done += n;
+    }
+    return true;
+}
+
+QByteArray QgaClient::readLine(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    for (;;) {
+        const qsizetype nl = m_buffer.indexOf('\n');
+        if (nl >= 0) {
+            QByteArray line = m_buffer.left(nl);
+            m_buffer.remove(0, nl + 1);
+            return line;
+        }
+        pollfd p{m_fd, POLLIN, 0};
+        const int wait = int(deadline.remainingTime());
+        if (wait == 0 || ::poll(&p, 1, wait) <= 0)
+            return QByteArray();
+        char chunk[65536];
+        ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
+        if (n <= 0)
+            return QByteArray();
+        m_buffer.append(chunk, n);
+    }
+}
+
+QByteArray QgaClient::request(const QByteArray &json, int timeoutMs)
+{
+    if (!send(json))
+        return QByteArray();
+    return readLine(timeoutMs);
+}
+
+bool QgaClient::hasDataWithin(int timeoutMs)
+{
+    if (!m_buffer.isEmpty())
+        return true;
+    pollfd p{m_fd, POLLIN, 0};
+    return ::poll(&p, 1, timeoutMs) > 0;
+}
+
+void QgaClient::close()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+    m_buffer.clear();
+}
+
+void QgaClient::reset()
+{
+    // Unix sockets have no RST; closing with unread data in our receive queue is the closest
+    // thing and makes the agent's next send fail with EPIPE/ECONNRESET.
+    shutdown(m_fd, SHUT_RDWR);
+    close();
+}
+
+} // namespace qtga::test
