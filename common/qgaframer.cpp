@@ -416,9 +416,8 @@ void QgaFramer::emitToken(TokenType type, std::vector<Event> &events)
     m_tokens.push_back(Token{type, m_tokenStart, size});
     m_tokenBytes += size;
     m_tokenStart = m_arena.size();
-    // QEMU tests the bracket count twice and the brace count never for being negative, so a
-    // stray '}' inside an open list does not end the message; reproduced on purpose.
-    if ((m_braces > 0 || m_brackets > 0) && m_brackets >= 0)
+    // The message ends when both counts are back to zero, or at once when either goes negative.
+    if ((m_braces > 0 || m_brackets > 0) && m_braces >= 0 && m_brackets >= 0)
         return;
     parseMessage(events);
 }

@@ -94,7 +94,8 @@ void tst_Framer::messages_data()
     row("stray close brace", "}", {"E:JSON parse error, expecting value"});
     row("stray close bracket", "]", {"E:JSON parse error, expecting value"});
     row("extra close brace", R"({"a":1}})", {R"(V:{"a": 1})", "E:JSON parse error, expecting value"});
-    row("brace inside list keeps message open", "[}]", {"E:JSON parse error, expecting value"});
+    row("stray brace inside list ends the message", "[}]",
+        {"E:JSON parse error, expecting value", "E:JSON parse error, expecting value"});
     row("invalid escape", R"("\q")", {"E:JSON parse error, invalid escape sequence in string"});
     row("lone surrogate", R"("\ud800")", {"E:JSON parse error, \\ud800 is not a valid Unicode character"});
     row("bad surrogate pair", R"("\ud800\u0041")",
