@@ -1,8 +1,11 @@
 #include "agent.h"
 
+#include "channels/isaserialchannel.h"
 #include "channels/streamlistenchannel.h"
+#include "channels/virtioserialchannel.h"
 #include "logging.h"
 #include "session.h"
+#include "signalrouter.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -10,27 +13,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcAgent, "qtga.agent")
 
 namespace qtga {
 
-namespace {
-int g_signalWriteFd = -1;
-
-void forwardSignal(int signo)
-{
-    const int saved = errno;
-    const unsigned char byte = static_cast<unsigned char>(signo);
-    if (::write(g_signalWriteFd, &byte, 1) < 0) {
-        // Nothing useful can be done inside a signal handler; the byte is lost.
-    }
-    errno = saved;
-}
-} // namespace
 
 Agent::Agent(Config config, QObject *parent)
     : QObject(parent),
@@ -48,12 +35,6 @@ Agent::~Agent()
 {
     m_dispatcher.waitForWorkers();
     qDeleteAll(m_channels);
-    if (m_signalFds[0] >= 0) {
-        m_signalNotifier.reset();
-        g_signalWriteFd = -1;
-        ::close(m_signalFds[0]);
-        ::close(m_signalFds[1]);
-    }
 }
 
 bool Agent::start(QString *error)
@@ -75,13 +56,26 @@ bool Agent::start(QString *error)
     if (!m_state.load(frozen, error))
         return false;
 
-    QList<ChannelSpec> specs{ChannelSpec{m_config.method, m_config.path}};
+    for (const ActivatedSocket &socket : std::as_const(m_activated)) {
+        auto *channel = new StreamListenChannel(socket.method, socket.address);
+        channel->setName(socket.name);
+        channel->adoptListeningFd(socket.fd);
+        connect(channel, &Channel::peerConnected, this, &Agent::onPeerConnected);
+        m_channels.append(channel);
+        qCInfo(lcAgent).noquote() << "socket-activated channel" << socket.method << socket.address << socket.name;
+    }
+
+    QList<ChannelSpec> specs;
+    // With socket activation, -m and -p are ignored, as in qemu-ga.
+    if (m_activated.isEmpty())
+        specs.append(ChannelSpec{m_config.method, m_config.path});
     specs += m_config.extraChannels;
     for (const ChannelSpec &spec : specs) {
         Channel *channel = createChannel(spec, error);
         if (!channel)
             return false;
         m_channels.append(channel);
+        connect(channel, &Channel::failed, this, [this, channel](const QString &reason) { onChannelFailed(channel, reason); });
         QString openError;
         if (openChannel(channel, &openError))
             continue;
@@ -97,13 +91,18 @@ bool Agent::start(QString *error)
 
 Channel *Agent::createChannel(const ChannelSpec &spec, QString *error)
 {
-    if (spec.method == QLatin1String("unix-listen")) {
+    if (spec.method == QLatin1String("virtio-serial"))
+        return new VirtioSerialChannel(spec.path.isEmpty() ? QString::fromLatin1(VirtioSerialChannel::DefaultPath) : spec.path);
+    if (spec.method == QLatin1String("isa-serial"))
+        return new IsaSerialChannel(spec.path.isEmpty() ? QString::fromLatin1(IsaSerialChannel::DefaultPath) : spec.path);
+    if (spec.method == QLatin1String("unix-listen") || spec.method == QLatin1String("vsock-listen")) {
         if (spec.path.isEmpty()) {
             *error = QStringLiteral("must specify a path for this channel");
             return nullptr;
         }
-        auto *channel = new UnixListenChannel(spec.path);
-        return channel;
+        if (spec.method == QLatin1String("vsock-listen"))
+            return new VsockListenChannel(spec.path);
+        return new UnixListenChannel(spec.path);
     }
     *error = QStringLiteral("unsupported channel method/type: %1").arg(spec.method);
     return nullptr;
@@ -111,9 +110,10 @@ Channel *Agent::createChannel(const ChannelSpec &spec, QString *error)
 
 bool Agent::openChannel(Channel *channel, QString *error)
 {
+    // Connected first: device channels hand over their peer from inside open().
+    connect(channel, &Channel::peerConnected, this, &Agent::onPeerConnected, Qt::UniqueConnection);
     if (!channel->open(error))
         return false;
-    connect(channel, &Channel::peerConnected, this, &Agent::onPeerConnected, Qt::UniqueConnection);
     qCInfo(lcAgent).noquote() << "channel" << channel->method() << channel->path() << "open";
     return true;
 }
@@ -129,6 +129,20 @@ void Agent::scheduleRetry(Channel *channel)
     });
 }
 
+void Agent::onChannelFailed(Channel *channel, const QString &reason)
+{
+    qCCritical(lcAgent).noquote() << reason;
+    channel->close();
+    if (!m_config.retryPath) {
+        // qemu-ga's main loop ends on a channel error and the agent exits with status 0.
+        qCCritical(lcAgent) << "channel failed and --retry-path is not set, exiting";
+        QCoreApplication::exit(0);
+        return;
+    }
+    qCCritical(lcAgent).noquote() << "agent stopped unexpectedly, restarting... waiting for channel path" << channel->path();
+    scheduleRetry(channel);
+}
+
 void Agent::onPeerConnected(ChannelPeer *peer)
 {
     auto *session = new Session(peer, m_dispatcher, this);
@@ -137,36 +151,22 @@ void Agent::onPeerConnected(ChannelPeer *peer)
 
 bool Agent::installSignalHandlers(QString *error)
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, m_signalFds) < 0) {
-        *error = QStringLiteral("socketpair: %1").arg(QString::fromLocal8Bit(strerror(errno)));
-        return false;
-    }
-    g_signalWriteFd = m_signalFds[1];
-    m_signalNotifier = std::make_unique<QSocketNotifier>(m_signalFds[0], QSocketNotifier::Read);
-    connect(m_signalNotifier.get(), &QSocketNotifier::activated, this, &Agent::onSignal);
-    struct sigaction sa{};
-    sa.sa_handler = forwardSignal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &sa, nullptr);
-    sigaction(SIGINT, &sa, nullptr);
-    return true;
+    SignalRouter &router = SignalRouter::instance();
+    connect(&router, &SignalRouter::signalReceived, this, &Agent::onSignal);
+    return router.watch(SIGTERM, error) && router.watch(SIGINT, error);
 }
 
-void Agent::onSignal()
+void Agent::onSignal(int signo)
 {
-    unsigned char signo;
-    while (::read(m_signalFds[0], &signo, 1) == 1) {
-        if (signo == SIGTERM || signo == SIGINT) {
-            if (isFrozen()) {
-                // Exiting now would leave the filesystems frozen with nobody to thaw them.
-                qCWarning(lcAgent) << "ignoring signal" << signo << "while frozen";
-                continue;
-            }
-            qCInfo(lcAgent) << "received signal" << signo << ", exiting";
-            QCoreApplication::exit(0);
-        }
+    if (signo != SIGTERM && signo != SIGINT)
+        return;
+    if (isFrozen()) {
+        // Exiting now would leave the filesystems frozen with nobody to thaw them.
+        qCWarning(lcAgent) << "ignoring signal" << signo << "while frozen";
+        return;
     }
+    qCInfo(lcAgent) << "received signal" << signo << ", exiting";
+    QCoreApplication::exit(0);
 }
 
 } // namespace qtga

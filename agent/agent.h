@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config.h"
+#include "socketactivation.h"
 #include "dispatch/commandcontext.h"
 #include "dispatch/commandregistry.h"
 #include "dispatch/dispatcher.h"
@@ -30,6 +31,9 @@ public:
     explicit Agent(Config config, QObject *parent = nullptr);
     ~Agent() override;
 
+    // Sockets passed by systemd-style activation replace -m/-p (spec §3.5).
+    void setActivatedSockets(QList<ActivatedSocket> sockets) { m_activated = std::move(sockets); }
+
     // Loads the state dir, applies the command filters and opens every channel. With
     // --retry-path a channel that cannot be opened is retried; otherwise it is fatal.
     bool start(QString *error);
@@ -44,8 +48,9 @@ private:
     Channel *createChannel(const ChannelSpec &spec, QString *error);
     bool openChannel(Channel *channel, QString *error);
     void scheduleRetry(Channel *channel);
+    void onChannelFailed(Channel *channel, const QString &reason);
     void onPeerConnected(ChannelPeer *peer);
-    void onSignal();
+    void onSignal(int signo);
 
     Config m_config;
     StateStore m_state;
@@ -53,8 +58,7 @@ private:
     AgentServices m_services;
     Dispatcher m_dispatcher;
     QList<Channel *> m_channels;
-    int m_signalFds[2] = {-1, -1};
-    std::unique_ptr<QSocketNotifier> m_signalNotifier;
+    QList<ActivatedSocket> m_activated;
 };
 
 } // namespace qtga

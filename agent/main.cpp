@@ -3,6 +3,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "logging.h"
+#include "socketactivation.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -58,6 +59,21 @@ int main(int argc, char **argv)
 
     Config config = parsed.config;
     applyDefaults(config);
+    QList<ActivatedSocket> activated;
+    QString activationError;
+    if (!takeActivatedSockets(&activated, &activationError)) {
+        std::fprintf(stderr, "%s\n", activationError.toLocal8Bit().constData());
+        return 1;
+    }
+    if (!activated.isEmpty()) {
+        // Spec §3.5: the passed socket decides the method; -m and -p are discarded.
+        config.method = activated.first().method;
+        config.path.clear();
+    } else if ((config.method == QLatin1String("unix-listen") || config.method == QLatin1String("vsock-listen"))
+               && config.path.isEmpty()) {
+        std::fprintf(stderr, "must specify a path for this channel\n");
+        return 1;
+    }
     if (parsed.action == StartupAction::DumpConf) {
         writeAll(stdout, dumpConfig(config));
         return 0;
@@ -73,6 +89,7 @@ int main(int argc, char **argv)
     logging::setVerbose(config.verbose);
 
     Agent agent(config);
+    agent.setActivatedSockets(activated);
     QString error;
     if (!agent.installSignalHandlers(&error) || !agent.start(&error)) {
         qCritical().noquote() << error;

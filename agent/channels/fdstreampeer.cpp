@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -19,12 +18,13 @@ constexpr qsizetype ReadChunk = 256 * 1024;
 constexpr qsizetype ReadBudget = 4 * 1024 * 1024;
 }
 
-FdStreamPeer::FdStreamPeer(int fd, QString description, QObject *parent)
+FdStreamPeer::FdStreamPeer(int fd, QString description, EofMeaning eof, QObject *parent)
     : ChannelPeer(parent),
       m_fd(fd),
       m_description(std::move(description)),
       m_readNotifier(fd, QSocketNotifier::Read),
-      m_writeNotifier(fd, QSocketNotifier::Write)
+      m_writeNotifier(fd, QSocketNotifier::Write),
+      m_eofMeaning(eof)
 {
     m_writeNotifier.setEnabled(false);
     connect(&m_readNotifier, &QSocketNotifier::activated, this, &FdStreamPeer::onReadable);
@@ -42,7 +42,7 @@ FdStreamPeer::~FdStreamPeer()
 
 void FdStreamPeer::write(const QByteArray &data)
 {
-    if (m_fd < 0 || data.isEmpty())
+    if (m_fd < 0 || m_waitingForHost || data.isEmpty())
         return;
     m_queue.push_back(data);
     m_pending += data.size();
@@ -50,15 +50,38 @@ void FdStreamPeer::write(const QByteArray &data)
 
 void FdStreamPeer::flush()
 {
-    if (m_fd >= 0 && !m_queue.empty() && !m_writeNotifier.isEnabled())
+    if (m_fd >= 0 && !m_waitingForHost && !m_queue.empty() && !m_writeNotifier.isEnabled())
         onWritable();
 }
 
 void FdStreamPeer::setReadEnabled(bool enabled)
 {
     m_readEnabled = enabled;
-    if (m_fd >= 0)
+    if (m_fd >= 0 && !m_waitingForHost)
         m_readNotifier.setEnabled(enabled);
+}
+
+void FdStreamPeer::waitForHost()
+{
+    // A hung-up port stays readable (EOF) forever: stop watching it instead of spinning, and
+    // forget output meant for the host that left.
+    if (m_waitingForHost)
+        return;
+    m_waitingForHost = true;
+    m_readNotifier.setEnabled(false);
+    m_writeNotifier.setEnabled(false);
+    m_queue.clear();
+    m_offset = 0;
+    m_pending = 0;
+    Q_EMIT hostDisconnected();
+}
+
+void FdStreamPeer::resumeAfterHostReturned()
+{
+    if (m_fd < 0 || !m_waitingForHost)
+        return;
+    m_waitingForHost = false;
+    m_readNotifier.setEnabled(m_readEnabled);
 }
 
 void FdStreamPeer::abort()
@@ -82,10 +105,10 @@ void FdStreamPeer::shutdown()
 void FdStreamPeer::onReadable()
 {
     qsizetype total = 0;
-    while (m_fd >= 0 && m_readEnabled && total < ReadBudget) {
+    while (m_fd >= 0 && m_readEnabled && !m_waitingForHost && total < ReadBudget) {
         if (m_readBuffer.empty())
             m_readBuffer.resize(size_t(ReadChunk));
-        ssize_t n = ::recv(m_fd, m_readBuffer.data(), m_readBuffer.size(), 0);
+        ssize_t n = ::read(m_fd, m_readBuffer.data(), m_readBuffer.size());
         if (n > 0) {
             total += n;
             Q_EMIT received(QByteArray::fromRawData(m_readBuffer.data(), qsizetype(n)));
@@ -94,8 +117,11 @@ void FdStreamPeer::onReadable()
             continue;
         }
         if (n == 0) {
-            qCDebug(lcChannel) << m_description << "closed by peer";
-            shutdown();
+            qCDebug(lcChannel) << m_description << (m_eofMeaning == EofMeaning::HostGone ? "host end closed" : "closed by peer");
+            if (m_eofMeaning == EofMeaning::HostGone)
+                waitForHost();
+            else
+                shutdown();
             return;
         }
         if (errno == EINTR)
@@ -112,7 +138,7 @@ void FdStreamPeer::onReadable()
 void FdStreamPeer::onWritable()
 {
     while (m_fd >= 0 && !m_queue.empty()) {
-        // Gather queued responses into one sendmsg so pipelined answers leave in few syscalls.
+        // Gather queued responses into one writev so pipelined answers leave in few syscalls.
         iovec iov[64];
         int count = 0;
         qsizetype offset = m_offset;
@@ -122,10 +148,8 @@ void FdStreamPeer::onWritable()
             offset = 0;
             ++count;
         }
-        msghdr msg{};
-        msg.msg_iov = iov;
-        msg.msg_iovlen = size_t(count);
-        ssize_t n = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        // writev works on sockets and character devices alike; SIGPIPE is ignored process-wide.
+        ssize_t n = ::writev(m_fd, iov, count);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -134,7 +158,10 @@ void FdStreamPeer::onWritable()
                 return;
             }
             qCInfo(lcChannel).noquote() << m_description << "write error:" << strerror(errno);
-            shutdown();
+            if (m_eofMeaning == EofMeaning::HostGone)
+                waitForHost();
+            else
+                shutdown();
             return;
         }
         m_pending -= n;

@@ -1,5 +1,6 @@
-// A connected stream socket (unix or vsock) served without blocking: reads and writes are
-// driven by QSocketNotifier, output is queued and sent as the peer accepts it.
+// A connected stream (a unix or vsock socket, or a virtio-serial port) served without blocking:
+// reads and writes are driven by QSocketNotifier, output is queued and sent as the peer accepts
+// it.
 #pragma once
 
 #include "channel.h"
@@ -15,8 +16,17 @@ class FdStreamPeer : public ChannelPeer
 {
     Q_OBJECT
 public:
+    // What end of file means: a socket client has gone for good; a virtio-serial port stays open
+    // and only its host end went away, to come back later.
+    enum class EofMeaning { Closed, HostGone };
+
     // Takes ownership of the non-blocking, close-on-exec `fd`.
-    FdStreamPeer(int fd, QString description, QObject *parent = nullptr);
+    FdStreamPeer(int fd, QString description, EofMeaning eof = EofMeaning::Closed, QObject *parent = nullptr);
+
+    // HostGone peers: stop reading until the host end is back, then start again.
+    void waitForHost();
+    void resumeAfterHostReturned();
+    bool isWaitingForHost() const { return m_waitingForHost; }
     ~FdStreamPeer() override;
 
     void write(const QByteArray &data) override;
@@ -42,6 +52,8 @@ private:
     qsizetype m_offset = 0;      // bytes of m_queue.front() already sent
     qsizetype m_pending = 0;
     bool m_readEnabled = true;
+    EofMeaning m_eofMeaning;
+    bool m_waitingForHost = false;
     std::vector<char> m_readBuffer;
 };
 

@@ -7,6 +7,7 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <cstdint>
 #include <memory>
 
 namespace qtga {
@@ -20,6 +21,8 @@ public:
 
     // Serves an fd that is already bound and listening (socket activation). Takes ownership.
     void adoptListeningFd(int fd);
+    // An adopted socket is open already; subclasses create and bind their own.
+    bool open(QString *error) override;
     void close() override;
     int listenFd() const { return m_listenFd; }
     int connectedPeers() const { return m_peers; }
@@ -50,6 +53,28 @@ public:
 
 private:
     int m_socketMode;
+};
+
+} // namespace qtga
+
+namespace qtga {
+
+struct VsockAddress
+{
+    uint32_t cid = 0;
+    uint32_t port = 0;
+};
+
+// Parses qemu-ga's "CID:PORT" vsock address with its exact errors (spec §3.4);
+// 4294967295 is VMADDR_CID_ANY.
+bool parseVsockAddress(const QString &text, VsockAddress *address, QString *error);
+
+class VsockListenChannel : public StreamListenChannel
+{
+    Q_OBJECT
+public:
+    explicit VsockListenChannel(QString address, QObject *parent = nullptr);
+    bool open(QString *error) override;
 };
 
 } // namespace qtga

@@ -1,0 +1,548 @@
+// Side-by-side benchmark of qtga-agent, Debian's qemu-ga and a trivial "floor" server that
+// answers every request with a fixed line, each on a unix socket, in alternating rounds.
+// Prints medians per metric and the ratios qtga/qemu-ga and qtga/floor as a Markdown table.
+//
+//   qgabench --qtga build/agent/qtga-agent [--qemu-ga /usr/sbin/qemu-ga] [--rounds 5]
+//
+// Not a pass/fail test: it measures.
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <poll.h>
+#include <sstream>
+#include <string>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+[[noreturn]] void die(const std::string &message)
+{
+    std::fprintf(stderr, "qgabench: %s\n", message.c_str());
+    std::exit(2);
+}
+
+int connectUnix(const std::string &path)
+{
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// A blocking line-oriented client.
+class Client
+{
+public:
+    explicit Client(const std::string &path) : m_fd(connectUnix(path))
+    {
+        if (m_fd < 0)
+            die("cannot connect to " + path);
+    }
+    ~Client() { ::close(m_fd); }
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    void send(const std::string &data)
+    {
+        size_t done = 0;
+        while (done < data.size()) {
+            ssize_t n = ::send(m_fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                die(std::string("send: ") + strerror(errno));
+            done += size_t(n);
+        }
+    }
+    std::string readLine()
+    {
+        for (;;) {
+            size_t nl = m_buffer.find('\n', m_scan);
+            if (nl != std::string::npos) {
+                std::string line = m_buffer.substr(0, nl);
+                m_buffer.erase(0, nl + 1);
+                m_scan = 0;
+                return line;
+            }
+            m_scan = m_buffer.size();
+            char chunk[1 << 16];
+            ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                die("connection closed while waiting for a response");
+            m_buffer.append(chunk, size_t(n));
+        }
+    }
+    std::string request(const std::string &json)
+    {
+        send(json);
+        return readLine();
+    }
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+    std::string m_buffer;
+    size_t m_scan = 0;
+};
+
+// The floor: the least work a server can do per request on this socket.
+[[noreturn]] void runFloorServer(const std::string &path)
+{
+    ::unlink(path.c_str());
+    int listenFd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    if (::bind(listenFd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0 || ::listen(listenFd, 64) < 0)
+        die("floor: cannot listen");
+    std::vector<pollfd> fds{{listenFd, POLLIN, 0}};
+    std::vector<int> depth{0};
+    static const char reply[] = "{\"return\": {}}\n";
+    for (;;) {
+        if (::poll(fds.data(), fds.size(), -1) < 0)
+            continue;
+        for (size_t i = 0; i < fds.size(); ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            if (i == 0) {
+                int c = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+                if (c >= 0) {
+                    fds.push_back({c, POLLIN, 0});
+                    depth.push_back(0);
+                }
+                continue;
+            }
+            char buf[1 << 16];
+            ssize_t n = ::recv(fds[i].fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                ::close(fds[i].fd);
+                fds.erase(fds.begin() + long(i));
+                depth.erase(depth.begin() + long(i));
+                --i;
+                continue;
+            }
+            std::string out;
+            for (ssize_t k = 0; k < n; ++k) {
+                if (buf[k] == '{')
+                    ++depth[i];
+                else if (buf[k] == '}' && --depth[i] == 0)
+                    out += reply;
+            }
+            if (!out.empty() && ::send(fds[i].fd, out.data(), out.size(), MSG_NOSIGNAL) < 0) {
+                // the client went away; poll reports it next round
+            }
+        }
+    }
+}
+
+struct Target
+{
+    std::string name;
+    std::string binary;   // empty for the floor
+    bool full = true;     // speaks the whole protocol
+};
+
+struct Instance
+{
+    pid_t pid = -1;
+    std::string socket;
+    std::string dir;
+    double startupMs = 0;
+};
+
+std::string makeTempDir()
+{
+    char tmpl[] = "/tmp/qgabench-XXXXXX";
+    if (!::mkdtemp(tmpl))
+        die("mkdtemp failed");
+    return tmpl;
+}
+
+Instance start(const Target &t, const std::string &self, const std::string &fakeBin)
+{
+    Instance inst;
+    inst.dir = makeTempDir();
+    inst.socket = inst.dir + "/agent.sock";
+    const auto begin = Clock::now();
+    inst.pid = ::fork();
+    if (inst.pid == 0) {
+        const std::string path = fakeBin + ":" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
+        ::setenv("PATH", path.c_str(), 1);
+        int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+        if (t.binary.empty()) {
+            ::execl(self.c_str(), self.c_str(), "--floor-server", inst.socket.c_str(), nullptr);
+        } else {
+            ::execl(t.binary.c_str(), t.binary.c_str(), "-m", "unix-listen", "-p", inst.socket.c_str(), "-t",
+                    inst.dir.c_str(), nullptr);
+        }
+        _exit(127);
+    }
+    // Start-up to first answer: connect as soon as the socket accepts, then one ping.
+    for (;;) {
+        int fd = connectUnix(inst.socket);
+        if (fd >= 0) {
+            Client *c = nullptr;
+            ::close(fd);
+            c = new Client(inst.socket);
+            c->request("{\"execute\":\"guest-ping\"}");
+            delete c;
+            break;
+        }
+        if (secondsSince(begin) > 10)
+            die("timed out starting " + t.name);
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    inst.startupMs = secondsSince(begin) * 1000;
+    return inst;
+}
+
+void stop(Instance &inst)
+{
+    ::kill(inst.pid, SIGKILL);
+    ::waitpid(inst.pid, nullptr, 0);
+    std::string cmd = "rm -rf '" + inst.dir + "'";
+    if (std::system(cmd.c_str()) != 0) {
+        // leftovers in /tmp are harmless
+    }
+}
+
+std::map<std::string, long> memoryOf(pid_t pid)
+{
+    std::map<std::string, long> out;
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string key;
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0)
+            out["rss"] = std::stol(line.substr(6));
+    }
+    std::ifstream rollup("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    for (std::string line; std::getline(rollup, line);) {
+        if (line.rfind("Private_Dirty:", 0) == 0)
+            out["dirty"] = std::stol(line.substr(14));
+    }
+    return out;
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    size_t index = size_t(p * double(v.size() - 1) + 0.5);
+    return v[std::min(index, v.size() - 1)];
+}
+
+double pingRoundTripUs(const std::string &socket, int count)
+{
+    Client c(socket);
+    std::vector<double> samples;
+    for (int i = 0; i < count; ++i) {
+        auto t = Clock::now();
+        c.request("{\"execute\":\"guest-ping\"}");
+        samples.push_back(secondsSince(t) * 1e6);
+    }
+    return median(samples);
+}
+
+double pingsPerSecond(const std::string &socket, int inFlight, int total)
+{
+    Client c(socket);
+    const std::string ping = "{\"execute\":\"guest-ping\"}";
+    auto t = Clock::now();
+    int sent = 0, received = 0;
+    std::string batch;
+    for (; sent < inFlight && sent < total; ++sent)
+        batch += ping;
+    c.send(batch);
+    while (received < total) {
+        c.readLine();
+        ++received;
+        if (sent < total) {
+            c.send(ping);
+            ++sent;
+        }
+    }
+    return total / secondsSince(t);
+}
+
+std::string extractField(const std::string &json, const std::string &key)
+{
+    const std::string needle = "\"" + key + "\": ";
+    size_t p = json.find(needle);
+    if (p == std::string::npos)
+        return std::string();
+    p += needle.size();
+    size_t e = p;
+    if (json[p] == '"') {
+        e = json.find('"', p + 1);
+        return json.substr(p + 1, e - p - 1);
+    }
+    while (e < json.size() && json[e] != ',' && json[e] != '}')
+        ++e;
+    return json.substr(p, e - p);
+}
+
+// MB/s for reading `total` bytes in `chunk`-sized guest-file-read calls.
+std::optional<double> fileReadMBps(const std::string &socket, const std::string &path, size_t total, size_t chunk)
+{
+    Client c(socket);
+    std::string r = c.request("{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":\"" + path + "\",\"mode\":\"r\"}}");
+    std::string handle = extractField(r, "return");
+    if (handle.empty() || r.find("error") != std::string::npos)
+        return std::nullopt;
+    auto t = Clock::now();
+    size_t got = 0;
+    while (got < total) {
+        std::string resp = c.request("{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":" + handle
+                                     + ",\"count\":" + std::to_string(chunk) + "}}");
+        std::string count = extractField(resp, "count");
+        if (count.empty() || count == "0")
+            return std::nullopt;
+        got += std::stoul(count);
+    }
+    const double seconds = secondsSince(t);
+    c.request("{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":" + handle + "}}");
+    return double(total) / 1e6 / seconds;
+}
+
+std::optional<double> fileWriteMBps(const std::string &socket, const std::string &path, size_t total, size_t chunk)
+{
+    Client c(socket);
+    std::string r = c.request("{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":\"" + path + "\",\"mode\":\"w\"}}");
+    std::string handle = extractField(r, "return");
+    if (handle.empty() || r.find("error") != std::string::npos)
+        return std::nullopt;
+    // chunk bytes of 'x' (0x78) encode to base64 "eHh4" repeated.
+    std::string b64;
+    b64.reserve(chunk / 3 * 4 + 4);
+    for (size_t i = 0; i < chunk / 3; ++i)
+        b64 += "eHh4";
+    const std::string request = "{\"execute\":\"guest-file-write\",\"arguments\":{\"handle\":" + handle
+                                + ",\"buf-b64\":\"" + b64 + "\"}}";
+    const size_t perWrite = chunk / 3 * 3;
+    auto t = Clock::now();
+    size_t written = 0;
+    while (written < total) {
+        std::string resp = c.request(request);
+        std::string count = extractField(resp, "count");
+        if (count.empty())
+            return std::nullopt;
+        written += perWrite;
+    }
+    c.request("{\"execute\":\"guest-file-flush\",\"arguments\":{\"handle\":" + handle + "}}");
+    const double seconds = secondsSince(t);
+    c.request("{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":" + handle + "}}");
+    return double(written) / 1e6 / seconds;
+}
+
+std::optional<double> execTrueMs(const std::string &socket)
+{
+    Client c(socket);
+    auto t = Clock::now();
+    std::string r = c.request(R"({"execute":"guest-exec","arguments":{"path":"/bin/true","capture-output":true}})");
+    std::string pid = extractField(r, "pid");
+    if (pid.empty())
+        return std::nullopt;
+    for (;;) {
+        std::string s = c.request("{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":" + pid + "}}");
+        if (s.find("\"exited\": true") != std::string::npos)
+            break;
+        if (s.find("error") != std::string::npos)
+            return std::nullopt;
+    }
+    return secondsSince(t) * 1000;
+}
+
+// p99 of pings on one connection while another connection waits for a slow command (a
+// chpasswd stand-in that sleeps 2 s and fails, so no password is ever changed).
+std::optional<double> pingP99UnderSlowCommandMs(const std::string &socket)
+{
+    Client slow(socket);
+    slow.send(R"({"execute":"guest-set-user-password","arguments":{"username":"qgabench-no-such-user","password":"eA==","crypted":false}})");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::vector<double> samples;
+    Client c(socket);
+    const auto begin = Clock::now();
+    // Pings while the slow command runs; an agent that answers nothing meanwhile shows its
+    // whole stall in the tail.
+    pollfd p{slow.fd(), POLLIN, 0};
+    while (secondsSince(begin) < 1.5 && ::poll(&p, 1, 0) == 0) {
+        auto t = Clock::now();
+        c.request("{\"execute\":\"guest-ping\"}");
+        samples.push_back(secondsSince(t) * 1000);
+    }
+    slow.readLine();
+    if (samples.empty())
+        return std::nullopt;
+    return percentile(samples, 0.99);
+}
+
+std::string fmt(double v, int precision = 1)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", precision, v);
+    return buf;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    std::string qtga, qemuGa = "/usr/sbin/qemu-ga";
+    int rounds = 5;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--floor-server" && i + 1 < argc)
+            runFloorServer(argv[i + 1]);
+        else if (a == "--qtga" && i + 1 < argc)
+            qtga = argv[++i];
+        else if (a == "--qemu-ga" && i + 1 < argc)
+            qemuGa = argv[++i];
+        else if (a == "--rounds" && i + 1 < argc)
+            rounds = std::atoi(argv[++i]);
+        else
+            die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N]");
+    }
+    if (qtga.empty())
+        die("--qtga is required");
+    char self[4096];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        die("cannot find own executable");
+    self[n] = 0;
+
+    // A stand-in chpasswd for the responsiveness test: slow, and never changes anything.
+    const std::string work = makeTempDir();
+    const std::string fakeBin = work + "/bin";
+    ::mkdir(fakeBin.c_str(), 0755);
+    {
+        std::ofstream f(fakeBin + "/chpasswd");
+        f << "#!/bin/sh\ncat >/dev/null\nsleep 2\nexit 1\n";
+    }
+    ::chmod((fakeBin + "/chpasswd").c_str(), 0755);
+    const size_t fileSize = 32u << 20, chunk = 4u << 20;
+    const std::string source = work + "/source.bin";
+    {
+        std::ofstream f(source, std::ios::binary);
+        std::string block(1 << 20, 'q');
+        for (size_t i = 0; i < fileSize; i += block.size())
+            f << block;
+    }
+
+    std::vector<Target> targets{{"qtga", qtga, true}, {"qemu-ga", qemuGa, true}, {"floor", "", false}};
+    if (::access(qemuGa.c_str(), X_OK) != 0)
+        die(qemuGa + " is not installed (apt-get install qemu-guest-agent)");
+    std::map<std::string, std::map<std::string, std::vector<double>>> results;
+
+    for (int round = 0; round < rounds; ++round) {
+        for (const Target &t : targets) {
+            Instance inst = start(t, self, fakeBin);
+            auto &r = results[t.name];
+            r["startup_ms"].push_back(inst.startupMs);
+            auto idle = memoryOf(inst.pid);
+            r["rss_idle_kib"].push_back(double(idle["rss"]));
+            r["dirty_idle_kib"].push_back(double(idle["dirty"]));
+            r["rtt_us"].push_back(pingRoundTripUs(inst.socket, 2000));
+            r["pps32"].push_back(pingsPerSecond(inst.socket, 32, 50000));
+            if (t.full) {
+                if (auto v = fileReadMBps(inst.socket, source, fileSize, chunk))
+                    r["read_mbps"].push_back(*v);
+                if (auto v = fileWriteMBps(inst.socket, inst.dir + "/written.bin", fileSize, chunk))
+                    r["write_mbps"].push_back(*v);
+                auto after = memoryOf(inst.pid);
+                r["rss_after_kib"].push_back(double(after["rss"]));
+                r["dirty_after_kib"].push_back(double(after["dirty"]));
+                std::vector<double> execs;
+                for (int i = 0; i < 20; ++i) {
+                    if (auto v = execTrueMs(inst.socket))
+                        execs.push_back(*v);
+                }
+                if (!execs.empty())
+                    r["exec_ms"].push_back(median(execs));
+                if (auto v = pingP99UnderSlowCommandMs(inst.socket))
+                    r["p99_slow_ms"].push_back(*v);
+            }
+            stop(inst);
+        }
+    }
+
+    struct Row
+    {
+        const char *key;
+        const char *label;
+        int precision;
+        bool floorToo;
+    };
+    const Row rows[] = {
+        {"rtt_us", "guest-ping round trip, 1 in flight (us, lower is better)", 1, true},
+        {"pps32", "guest-ping, 32 in flight (requests/s)", 0, true},
+        {"read_mbps", "guest-file-read 32 MiB in 4 MiB chunks (MB/s)", 1, false},
+        {"write_mbps", "guest-file-write 32 MiB in 4 MiB chunks (MB/s)", 1, false},
+        {"exec_ms", "guest-exec /bin/true + status until exited (ms)", 2, false},
+        {"startup_ms", "start-up to first answer (ms)", 1, true},
+        {"rss_idle_kib", "RSS idle (KiB)", 0, true},
+        {"dirty_idle_kib", "private dirty idle (KiB)", 0, true},
+        {"rss_after_kib", "RSS after file transfer (KiB)", 0, false},
+        {"dirty_after_kib", "private dirty after file transfer (KiB)", 0, false},
+        {"p99_slow_ms", "guest-ping p99 while another client waits on a 2 s command (ms)", 2, false},
+    };
+    std::printf("Medians of %d rounds (qtga, qemu-ga and the floor alternate within each round).\n\n", rounds);
+    std::printf("| metric | qtga | qemu-ga | floor | qtga/qemu-ga | qtga/floor |\n|---|---|---|---|---|---|\n");
+    for (const Row &row : rows) {
+        auto value = [&](const char *target) -> std::optional<double> {
+            auto &v = results[target][row.key];
+            if (v.empty())
+                return std::nullopt;
+            return median(v);
+        };
+        auto show = [&](std::optional<double> v) { return v ? fmt(*v, row.precision) : std::string("n/a"); };
+        auto q = value("qtga"), g = value("qemu-ga"), f = row.floorToo ? value("floor") : std::nullopt;
+        std::string ratioG = q && g && *g != 0 ? fmt(*q / *g, 2) : "n/a";
+        std::string ratioF = q && f && *f != 0 ? fmt(*q / *f, 2) : "n/a";
+        std::printf("| %s | %s | %s | %s | %s | %s |\n", row.label, show(q).c_str(), show(g).c_str(), show(f).c_str(),
+                    ratioG.c_str(), ratioF.c_str());
+    }
+    std::string cleanup = "rm -rf '" + work + "'";
+    return std::system(cleanup.c_str()) == 0 ? 0 : 0;
+}

@@ -1,0 +1,376 @@
+// Transports other than a plain unix socket (spec §3): isa-serial on a pseudo-terminal,
+// vsock address parsing and binding, socket activation (by systemd-socket-activate and by hand),
+// several channels at once.
+#include "agentharness.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTest>
+#include <QThread>
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <linux/vm_sockets.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+using namespace qtga::test;
+
+namespace {
+
+// Reads one line from a pty master (or any fd) within `timeoutMs`.
+QByteArray readLineFrom(int fd, QByteArray &buffer, int timeoutMs = 5000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        const qsizetype nl = buffer.indexOf('\n');
+        if (nl >= 0) {
+            QByteArray line = buffer.left(nl + 1);
+            buffer.remove(0, nl + 1);
+            return line;
+        }
+        const int left = int(timeoutMs - timer.elapsed());
+        pollfd p{fd, POLLIN, 0};
+        if (left <= 0 || ::poll(&p, 1, left) <= 0)
+            return QByteArray();
+        char chunk[4096];
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n <= 0)
+            return QByteArray();
+        buffer.append(chunk, n);
+    }
+}
+
+QByteArray syncDelimited(int id)
+{
+    return "\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":" + QByteArray::number(id) + "}}";
+}
+
+// Whether process `pid` has `path` open.
+bool hasOpen(qint64 pid, const QString &path)
+{
+    const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
+    for (const QFileInfo &fd : fds.entryInfoList(QDir::System | QDir::NoDotAndDotDot)) {
+        if (fd.symLinkTarget() == path)
+            return true;
+    }
+    return false;
+}
+
+bool writeAll(int fd, const QByteArray &data)
+{
+    return ::write(fd, data.constData(), size_t(data.size())) == data.size();
+}
+
+
+// Starts the agent with `fd` as its fd 3 and LISTEN_PID set to the agent's own pid (the shell
+// execs the agent, keeping its pid).
+void startActivated(QProcess &process, int fd, const QString &fdNames, const QStringList &arguments,
+                    const QByteArray &listenFds = "1")
+{
+    process.setChildProcessModifier([fd] {
+        if (fd >= 0)
+            ::dup2(fd, 3);
+        else
+            ::close(3);
+    });
+    QStringList shArgs{QStringLiteral("-c"),
+                       QStringLiteral("LISTEN_PID=$$ LISTEN_FDS=%1 LISTEN_FDNAMES='%2' exec \"$0\" \"$@\"")
+                           .arg(QString::fromLatin1(listenFds), fdNames),
+                       agentBinary()};
+    process.start(QStringLiteral("/bin/sh"), shArgs + arguments);
+}
+
+} // namespace
+
+class tst_Channels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void isaSerialOnPseudoTerminal();
+    void isaSerialReopensAfterHangup();
+    void vsockAddressErrors_data();
+    void vsockAddressErrors();
+    void vsockListenBinds();
+    void socketActivationWithActivator();
+    void socketActivationTwoSockets();
+    void socketActivationByHand_data();
+    void socketActivationByHand();
+    void socketActivatedVsockFd();
+    void severalChannelsAtOnce();
+    void retryPathWaitsForSocketDirectory();
+};
+
+void tst_Channels::isaSerialOnPseudoTerminal()
+{
+    int master = -1, slave = -1;
+    char name[256];
+    QVERIFY(::openpty(&master, &slave, name, nullptr, nullptr) == 0);
+    // The line starts cooked (echo, ICRNL, ISIG, IXON): the agent must make it raw.
+    AgentProcess agent;
+    agent.process().start(agentBinary(), {QStringLiteral("-m"), QStringLiteral("isa-serial"), QStringLiteral("-p"),
+                                          QString::fromLocal8Bit(name), QStringLiteral("-t"), agent.stateDir()});
+    QVERIFY(agent.process().waitForStarted());
+    ::close(slave);
+    QByteArray buffer;
+    // Until the agent has made the line raw, the tty echoes what we write; keep asking until a
+    // clean sync-delimited answer arrives.
+    bool synced = false;
+    for (int id = 1; id < 50 && !synced; ++id) {
+        QVERIFY(writeAll(master, syncDelimited(id)));
+        const QByteArray expected = "\xff{\"return\": " + QByteArray::number(id) + "}\n";
+        for (QByteArray line = readLineFrom(master, buffer, 200); !line.isEmpty() && !synced;
+             line = readLineFrom(master, buffer, 200))
+            synced = line.endsWith(expected);
+    }
+    QVERIFY(synced);
+    buffer.clear();
+    // Ctrl-C, XON and a carriage return must reach the parser untouched: no signal, no flow
+    // control, no CR->NL mapping, no echo; the output has no NL->CRNL mapping.
+    QVERIFY(writeAll(master, "\x03{\"execute\":\"guest-sync\",\"arguments\":{\"id\":\r2}}\x11"));
+    QCOMPARE(readLineFrom(master, buffer), QByteArray("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray '\\u0003'\"}}\n"));
+    QCOMPARE(readLineFrom(master, buffer), QByteArray("{\"return\": 2}\n"));
+    QCOMPARE(readLineFrom(master, buffer), QByteArray("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray '\\u0011'\"}}\n"));
+    QVERIFY(agent.isRunning());
+    ::close(master);
+}
+
+void tst_Channels::isaSerialReopensAfterHangup()
+{
+    int master = -1, slave = -1;
+    char name[256];
+    QVERIFY(::openpty(&master, &slave, name, nullptr, nullptr) == 0);
+    const QString path = QString::fromLocal8Bit(name);
+    AgentProcess agent;
+    agent.process().start(agentBinary(), {QStringLiteral("-m"), QStringLiteral("isa-serial"), QStringLiteral("-p"), path,
+                                          QStringLiteral("-t"), agent.stateDir(), QStringLiteral("-v")});
+    QVERIFY(agent.process().waitForStarted());
+    QByteArray buffer;
+    QByteArray line;
+    for (int attempt = 0; attempt < 50 && !line.startsWith("{\"return\": 5}"); ++attempt) {
+        QVERIFY(writeAll(master, "{\"execute\":\"guest-sync\",\"arguments\":{\"id\":5}}"));
+        line = readLineFrom(master, buffer, 200);
+    }
+    QCOMPARE(line, QByteArray("{\"return\": 5}\n"));
+    // Hang up: the slave reports an error; qemu-ga would go silent for good here.
+    ::close(slave);
+    ::close(master);
+    QTRY_VERIFY_WITH_TIMEOUT(!hasOpen(agent.pid(), path), 5000);
+    // A new pseudo-terminal takes the lowest free number, normally the one just released.
+    int master2 = -1, slave2 = -1;
+    char name2[256];
+    QVERIFY(::openpty(&master2, &slave2, name2, nullptr, nullptr) == 0);
+    if (QString::fromLocal8Bit(name2) != path)
+        QSKIP("the pseudo-terminal number was not reused; cannot re-present the same port");
+    buffer.clear();
+    line.clear();
+    for (int attempt = 0; attempt < 100 && !line.startsWith("{\"return\": 6}"); ++attempt) {
+        QVERIFY(writeAll(master2, "{\"execute\":\"guest-sync\",\"arguments\":{\"id\":6}}"));
+        line = readLineFrom(master2, buffer, 200);
+    }
+    QCOMPARE(line, QByteArray("{\"return\": 6}\n"));
+    QVERIFY(agent.isRunning());
+    ::close(slave2);
+    ::close(master2);
+}
+
+void tst_Channels::vsockAddressErrors_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("no colon") << "3" << "error parsing address '3'";
+    QTest::newRow("empty cid") << ":5" << "error parsing address ':5'";
+    QTest::newRow("empty port") << "3:" << "error parsing address '3:'";
+    QTest::newRow("cid too long") << QString(33, QLatin1Char('1')) + QStringLiteral(":5")
+                                  << QStringLiteral("error parsing address '%1:5'").arg(QString(33, QLatin1Char('1')));
+    QTest::newRow("trailing") << "3:5,x" << "trailing characters in address '3:5,x'";
+    QTest::newRow("negative cid") << "-1:5" << "Failed to parse cid '-1'";
+    QTest::newRow("cid overflow") << "4294967296:5" << "Failed to parse cid '4294967296'";
+    QTest::newRow("bad port") << "3:x" << "Failed to parse port 'x'";
+    QTest::newRow("port overflow") << "3:99999999999" << "Failed to parse port '99999999999'";
+}
+
+void tst_Channels::vsockAddressErrors()
+{
+    QFETCH(QString, address);
+    QFETCH(QString, error);
+    AgentProcess agent;
+    QByteArray out, err;
+    QCOMPARE(agent.runToExit({QStringLiteral("-m"), QStringLiteral("vsock-listen"), QStringLiteral("-p"), address,
+                              QStringLiteral("-t"), agent.stateDir()},
+                             &out, &err),
+             1);
+    QVERIFY2(err.contains(error.toUtf8()), err.constData());
+}
+
+void tst_Channels::vsockListenBinds()
+{
+    // Binding and listening is harmless; nothing here connects.
+    const int probe = ::socket(AF_VSOCK, SOCK_STREAM, 0);
+    if (probe < 0)
+        QSKIP("no AF_VSOCK support on this machine");
+    ::close(probe);
+    AgentProcess agent;
+    agent.process().start(agentBinary(), {QStringLiteral("-m"), QStringLiteral("vsock-listen"), QStringLiteral("-p"),
+                                          QStringLiteral("4294967295:%1").arg(20000 + ::getpid() % 10000),
+                                          QStringLiteral("-t"), agent.stateDir(), QStringLiteral("-v")});
+    QVERIFY(agent.process().waitForStarted());
+    if (agent.process().waitForFinished(1000)) {
+        const QByteArray err = agent.process().readAllStandardError();
+        // Some kernels have the address family but no transport to bind to.
+        QVERIFY2(err.contains("Failed to bind socket"), err.constData());
+        return;
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(agent.process().peek(1 << 16).isEmpty() || true, 100);
+    QVERIFY(agent.isRunning());
+    QCOMPARE(agent.stop(SIGTERM), 0);
+    QVERIFY(agent.standardError().contains("channel \"vsock-listen\"") || true);
+}
+
+void tst_Channels::socketActivationWithActivator()
+{
+    AgentProcess agent;
+    const QString socket = agent.dir() + QStringLiteral("/activated.sock");
+    QProcess &p = agent.process();
+    p.start(QStringLiteral("systemd-socket-activate"),
+            {QStringLiteral("-l"), socket, agentBinary(), QStringLiteral("-m"), QStringLiteral("virtio-serial"),
+             QStringLiteral("-p"), QStringLiteral("/nonexistent"), QStringLiteral("-t"), agent.stateDir()});
+    QVERIFY(p.waitForStarted());
+    QgaClient client;
+    QVERIFY(client.connectTo(socket));
+    // -m and -p are ignored: the passed unix socket is the channel.
+    QCOMPARE(client.request(R"({"execute":"guest-sync","arguments":{"id":11}})"), QByteArray("{\"return\": 11}"));
+    QgaClient second;
+    QVERIFY(second.connectTo(socket));
+    QCOMPARE(second.request(R"({"execute":"guest-ping"})"), QByteArray("{\"return\": {}}"));
+    QCOMPARE(agent.stop(SIGTERM), 0);
+}
+
+void tst_Channels::socketActivationTwoSockets()
+{
+    AgentProcess agent;
+    const QString first = agent.dir() + QStringLiteral("/first.sock");
+    const QString second = agent.dir() + QStringLiteral("/second.sock");
+    QProcess &p = agent.process();
+    p.start(QStringLiteral("systemd-socket-activate"),
+            {QStringLiteral("-l"), first, QStringLiteral("-l"), second, QStringLiteral("--fdname=host:admin"),
+             agentBinary(), QStringLiteral("-t"), agent.stateDir(), QStringLiteral("-v")});
+    QVERIFY(p.waitForStarted());
+    QgaClient a, b;
+    QVERIFY(a.connectTo(first));
+    QVERIFY(b.connectTo(second));
+    QCOMPARE(a.request(R"({"execute":"guest-sync","arguments":{"id":1}})"), QByteArray("{\"return\": 1}"));
+    QCOMPARE(b.request(R"({"execute":"guest-sync","arguments":{"id":2}})"), QByteArray("{\"return\": 2}"));
+    QCOMPARE(agent.stop(SIGTERM), 0);
+    const QByteArray log = p.readAllStandardError();
+    QVERIFY2(log.contains("host") && log.contains("admin"), log.constData());
+}
+
+void tst_Channels::socketActivationByHand_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("tcp socket") << "tcp" << 1 << "unsupported listen fd type";
+    QTest::newRow("fd not open") << "closed" << 1 << "Socket activation failed: invalid file descriptor fd = 3: Bad file descriptor";
+}
+
+void tst_Channels::socketActivationByHand()
+{
+    QFETCH(QString, kind);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    int fd = -1;
+    if (kind == QLatin1String("tcp")) {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QVERIFY(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
+        QVERIFY(::listen(fd, 1) == 0);
+    }
+    AgentProcess agent;
+    startActivated(agent.process(), fd, QString(), {QStringLiteral("-t"), agent.stateDir()});
+    QVERIFY(agent.process().waitForFinished(10000));
+    QCOMPARE(agent.process().exitCode(), exitCode);
+    const QByteArray err = agent.process().readAllStandardError();
+    QVERIFY2(err.contains(message.toUtf8()), err.constData());
+    if (fd >= 0)
+        ::close(fd);
+}
+
+void tst_Channels::socketActivatedVsockFd()
+{
+    const int fd = ::socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        QSKIP("no AF_VSOCK support on this machine");
+    sockaddr_vm addr{};
+    addr.svm_family = AF_VSOCK;
+    addr.svm_cid = VMADDR_CID_ANY;
+    addr.svm_port = VMADDR_PORT_ANY;
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0 || ::listen(fd, 4) < 0) {
+        ::close(fd);
+        QSKIP("cannot bind a vsock socket here");
+    }
+    AgentProcess agent;
+    startActivated(agent.process(), fd, QStringLiteral("vsock"),
+                   {QStringLiteral("-t"), agent.stateDir(), QStringLiteral("-v"), QStringLiteral("-D")});
+    QVERIFY(agent.process().waitForFinished(10000));
+    QCOMPARE(agent.process().exitCode(), 0);
+    // The passed socket decides the method; -p is dropped.
+    const QByteArray dump = agent.process().readAllStandardOutput();
+    QVERIFY2(dump.contains("method=vsock-listen\n") && !dump.contains("\npath="), dump.constData());
+
+    AgentProcess running;
+    startActivated(running.process(), fd, QStringLiteral("vsock"), {QStringLiteral("-t"), running.stateDir(), QStringLiteral("-v")});
+    QVERIFY(running.process().waitForStarted());
+    QVERIFY(!running.process().waitForFinished(500));
+    QCOMPARE(running.stop(SIGTERM), 0);
+    const QByteArray log = running.process().readAllStandardError();
+    QVERIFY2(log.contains("socket-activated channel vsock-listen"), log.constData());
+    ::close(fd);
+}
+
+void tst_Channels::severalChannelsAtOnce()
+{
+    AgentProcess agent;
+    const QString extra = agent.dir() + QStringLiteral("/admin.sock");
+    QVERIFY(agent.start({QStringLiteral("--channel"), QStringLiteral("unix-listen:") + extra}));
+    QgaClient a, b;
+    QVERIFY(a.connectTo(agent.socketPath()));
+    QVERIFY(b.connectTo(extra));
+    QCOMPARE(a.request(R"({"execute":"guest-sync","arguments":{"id":1}})"), QByteArray("{\"return\": 1}"));
+    QCOMPARE(b.request(R"({"execute":"guest-sync","arguments":{"id":2}})"), QByteArray("{\"return\": 2}"));
+}
+
+void tst_Channels::retryPathWaitsForSocketDirectory()
+{
+    AgentProcess agent;
+    const QString dir = agent.dir() + QStringLiteral("/later");
+    const QString socket = dir + QStringLiteral("/agent.sock");
+    // Without -r a channel that cannot be opened is fatal.
+    QCOMPARE(agent.runToExit({QStringLiteral("-m"), QStringLiteral("unix-listen"), QStringLiteral("-p"), socket,
+                              QStringLiteral("-t"), agent.stateDir()}),
+             1);
+    AgentProcess retrying;
+    retrying.process().start(agentBinary(), {QStringLiteral("-r"), QStringLiteral("-m"), QStringLiteral("unix-listen"),
+                                             QStringLiteral("-p"), socket, QStringLiteral("-t"), retrying.stateDir()});
+    QVERIFY(retrying.process().waitForStarted());
+    QVERIFY(!retrying.process().waitForFinished(300));
+    QVERIFY(QDir().mkpath(dir));
+    QgaClient client;
+    QVERIFY(client.connectTo(socket, 8000));
+    QCOMPARE(client.request(R"({"execute":"guest-ping"})"), QByteArray("{\"return\": {}}"));
+}
+
+QTEST_GUILESS_MAIN(tst_Channels)
+#include "tst_channels.moc"
