@@ -60,10 +60,24 @@ bool hasOpen(qint64 pid, const QString &path)
 {
     const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
     for (const QFileInfo &fd : fds.entryInfoList(QDir::System | QDir::NoDotAndDotDot)) {
-        if (fd.symLinkTarget() == path)
+        // A hung-up pseudo-terminal shows as "<path> (deleted)".
+        char buffer[4096];
+        const ssize_t n = ::readlink(QFile::encodeName(fd.filePath()).constData(), buffer, sizeof buffer);
+        const QString target = n > 0 ? QString::fromLocal8Bit(buffer, n) : QString();
+        if (target == path || target.startsWith(path + QLatin1String(" (")))
             return true;
     }
     return false;
+}
+
+// openpty() descriptors are inherited by default; the agent must not hold our ends open.
+bool openPty(int *master, int *slave, char *name)
+{
+    if (::openpty(master, slave, name, nullptr, nullptr) != 0)
+        return false;
+    ::fcntl(*master, F_SETFD, FD_CLOEXEC);
+    ::fcntl(*slave, F_SETFD, FD_CLOEXEC);
+    return true;
 }
 
 bool writeAll(int fd, const QByteArray &data)
@@ -114,13 +128,13 @@ void tst_Channels::isaSerialOnPseudoTerminal()
 {
     int master = -1, slave = -1;
     char name[256];
-    QVERIFY(::openpty(&master, &slave, name, nullptr, nullptr) == 0);
+    QVERIFY(openPty(&master, &slave, name));
     // The line starts cooked (echo, ICRNL, ISIG, IXON): the agent must make it raw.
     AgentProcess agent;
     agent.process().start(agentBinary(), {QStringLiteral("-m"), QStringLiteral("isa-serial"), QStringLiteral("-p"),
                                           QString::fromLocal8Bit(name), QStringLiteral("-t"), agent.stateDir()});
     QVERIFY(agent.process().waitForStarted());
-    ::close(slave);
+    // Our slave end stays open until the agent has the port, as a real port always exists.
     QByteArray buffer;
     // Until the agent has made the line raw, the tty echoes what we write; keep asking until a
     // clean sync-delimited answer arrives.
@@ -133,6 +147,7 @@ void tst_Channels::isaSerialOnPseudoTerminal()
             synced = line.endsWith(expected);
     }
     QVERIFY(synced);
+    ::close(slave);
     buffer.clear();
     // Ctrl-C, XON and a carriage return must reach the parser untouched: no signal, no flow
     // control, no CR->NL mapping, no echo; the output has no NL->CRNL mapping.
@@ -146,38 +161,41 @@ void tst_Channels::isaSerialOnPseudoTerminal()
 
 void tst_Channels::isaSerialReopensAfterHangup()
 {
+    // The port is reached through a stable name, as a hot-plugged device would be, so the test
+    // can present a new pseudo-terminal under the same path after the hang-up.
+    AgentProcess agent;
+    const QString path = agent.dir() + QStringLiteral("/ttyQGA");
     int master = -1, slave = -1;
     char name[256];
-    QVERIFY(::openpty(&master, &slave, name, nullptr, nullptr) == 0);
-    const QString path = QString::fromLocal8Bit(name);
-    AgentProcess agent;
+    QVERIFY(openPty(&master, &slave, name));
+    QVERIFY(QFile::link(QString::fromLocal8Bit(name), path));
     agent.process().start(agentBinary(), {QStringLiteral("-m"), QStringLiteral("isa-serial"), QStringLiteral("-p"), path,
                                           QStringLiteral("-t"), agent.stateDir(), QStringLiteral("-v")});
     QVERIFY(agent.process().waitForStarted());
     QByteArray buffer;
     QByteArray line;
-    for (int attempt = 0; attempt < 50 && !line.startsWith("{\"return\": 5}"); ++attempt) {
+    for (int attempt = 0; attempt < 50 && !line.endsWith("{\"return\": 5}\n"); ++attempt) {
         QVERIFY(writeAll(master, "{\"execute\":\"guest-sync\",\"arguments\":{\"id\":5}}"));
         line = readLineFrom(master, buffer, 200);
     }
-    QCOMPARE(line, QByteArray("{\"return\": 5}\n"));
-    // Hang up: the slave reports an error; qemu-ga would go silent for good here.
+    QVERIFY(line.endsWith("{\"return\": 5}\n"));
+    // Hang up: the port fails every read; qemu-ga would go silent for good here.
     ::close(slave);
     ::close(master);
-    QTRY_VERIFY_WITH_TIMEOUT(!hasOpen(agent.pid(), path), 5000);
-    // A new pseudo-terminal takes the lowest free number, normally the one just released.
+    QTRY_VERIFY_WITH_TIMEOUT(!hasOpen(agent.pid(), QString::fromLocal8Bit(name)), 5000);
+    QVERIFY(QFile::remove(path));
     int master2 = -1, slave2 = -1;
     char name2[256];
-    QVERIFY(::openpty(&master2, &slave2, name2, nullptr, nullptr) == 0);
-    if (QString::fromLocal8Bit(name2) != path)
-        QSKIP("the pseudo-terminal number was not reused; cannot re-present the same port");
+    QVERIFY(openPty(&master2, &slave2, name2));
+    QVERIFY(QFile::link(QString::fromLocal8Bit(name2), path));
+    // The agent reopens the path every 5 s until it works.
     buffer.clear();
     line.clear();
-    for (int attempt = 0; attempt < 100 && !line.startsWith("{\"return\": 6}"); ++attempt) {
+    for (int attempt = 0; attempt < 60 && !line.endsWith("{\"return\": 6}\n"); ++attempt) {
         QVERIFY(writeAll(master2, "{\"execute\":\"guest-sync\",\"arguments\":{\"id\":6}}"));
         line = readLineFrom(master2, buffer, 200);
     }
-    QCOMPARE(line, QByteArray("{\"return\": 6}\n"));
+    QVERIFY(line.endsWith("{\"return\": 6}\n"));
     QVERIFY(agent.isRunning());
     ::close(slave2);
     ::close(master2);
@@ -230,10 +248,10 @@ void tst_Channels::vsockListenBinds()
         QVERIFY2(err.contains("Failed to bind socket"), err.constData());
         return;
     }
-    QTRY_VERIFY_WITH_TIMEOUT(agent.process().peek(1 << 16).isEmpty() || true, 100);
     QVERIFY(agent.isRunning());
     QCOMPARE(agent.stop(SIGTERM), 0);
-    QVERIFY(agent.standardError().contains("channel \"vsock-listen\"") || true);
+    const QByteArray log = agent.standardError();
+    QVERIFY2(log.contains("channel vsock-listen 4294967295:"), log.constData());
 }
 
 void tst_Channels::socketActivationWithActivator()
