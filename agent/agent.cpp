@@ -23,17 +23,29 @@ Agent::Agent(Config config, QObject *parent)
     : QObject(parent),
       m_config(std::move(config)),
       m_state(m_config.stateDir),
-      m_dispatcher(m_registry, m_services)
+      m_dispatcher(m_registry, m_services),
+      m_frozen(m_dispatcher, m_state)
 {
     registerAllCommands(m_registry);
     m_services.config = &m_config;
     m_services.state = &m_state;
+    m_services.files = &m_files;
+    m_services.processes = &m_processes;
+    m_services.frozen = &m_frozen;
+    if (m_config.fsfreezeWatchdog)
+        m_frozen.setWatchdog(*m_config.fsfreezeWatchdog, [this] { return FsFreezer::forAgent(m_services).thaw(); });
     m_dispatcher.setRpcLists(m_config.allowRpcs, m_config.blockRpcs);
 }
 
 Agent::~Agent()
 {
     m_dispatcher.waitForWorkers();
+    if (isFrozen()) {
+        // Leaving with frozen filesystems would probably hang the guest.
+        const CommandOutcome thawed = FsFreezer::forAgent(m_services).thaw();
+        if (thawed.isError())
+            qCWarning(lcAgent) << "failed to clean up frozen filesystems:" << thawed.error().desc;
+    }
     qDeleteAll(m_channels);
 }
 
@@ -48,8 +60,7 @@ bool Agent::start(QString *error)
     if (frozen) {
         // A previous instance died with frozen filesystems: only the freeze allow-list works
         // until the host thaws, and nothing may be written to disk meanwhile.
-        logging::setPaused(true);
-        m_dispatcher.setFrozen(true);
+        m_frozen.resumeFrozen(m_config.logFile);
     } else if (!logging::openLogFile(m_config.logFile, error)) {
         return false;
     }

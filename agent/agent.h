@@ -2,11 +2,14 @@
 // handling of one qtga-agent process.
 #pragma once
 
+#include "commands/execprocesstable.h"
+#include "commands/filehandletable.h"
 #include "config.h"
 #include "socketactivation.h"
 #include "dispatch/commandcontext.h"
 #include "dispatch/commandregistry.h"
 #include "dispatch/dispatcher.h"
+#include "frozenstate.h"
 #include "state.h"
 
 #include <QList>
@@ -43,6 +46,7 @@ public:
     bool isFrozen() const { return m_dispatcher.isFrozen(); }
     const QList<Channel *> &channels() const { return m_channels; }
     Dispatcher &dispatcher() { return m_dispatcher; }
+    FrozenState &frozenState() { return m_frozen; }
 
 private:
     Channel *createChannel(const ChannelSpec &spec, QString *error);
@@ -54,9 +58,12 @@ private:
 
     Config m_config;
     StateStore m_state;
+    FileHandleTable m_files;
+    ExecProcessTable m_processes;
     CommandRegistry m_registry;
     AgentServices m_services;
     Dispatcher m_dispatcher;
+    FrozenState m_frozen;
     QList<Channel *> m_channels;
     QList<ActivatedSocket> m_activated;
 };

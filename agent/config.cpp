@@ -29,6 +29,11 @@ const QStringList ChannelMethods = {
 
 // Long-only options take values past every short option character.
 constexpr int ChannelOption = 0x100;
+constexpr int HookTimeoutOption = 0x101;
+constexpr int WatchdogOption = 0x102;
+
+// Whole seconds that still fit a millisecond timer.
+constexpr int MaxSeconds = 2147483;
 
 const char ShortOptions[] = "hVvdc:m:p:l:f:F::b:a:s:t:Dr";
 const option LongOptions[] = {
@@ -50,6 +55,8 @@ const option LongOptions[] = {
     {"dump-conf", no_argument, nullptr, 'D'},
     {"retry-path", no_argument, nullptr, 'r'},
     {"channel", required_argument, nullptr, ChannelOption},
+    {"fsfreeze-hook-timeout", required_argument, nullptr, HookTimeoutOption},
+    {"fsfreeze-watchdog", required_argument, nullptr, WatchdogOption},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -119,6 +126,24 @@ QString unsupportedChannelText(const QString &method)
 QString channelSpecText(const ChannelSpec &spec)
 {
     return spec.path.isEmpty() ? spec.method : spec.method + u':' + spec.path;
+}
+
+struct SecondsKey {
+    const char *name;
+    std::optional<int> Config::*field;
+};
+const SecondsKey SecondsKeys[] = {
+    {"fsfreeze-hook-timeout", &Config::fsfreezeHookTimeout},
+    {"fsfreeze-watchdog", &Config::fsfreezeWatchdog},
+};
+
+std::optional<int> parseSeconds(const QString &text)
+{
+    bool ok = false;
+    const int seconds = text.trimmed().toInt(&ok);
+    if (!ok || seconds < 1 || seconds > MaxSeconds)
+        return std::nullopt;
+    return seconds;
 }
 
 bool isHelpValue(const char *value)
@@ -195,6 +220,12 @@ QByteArray usageText(const QString &argv0, const QString &defaultConfigPath)
                "                    (driver reload, device hot-unplug and replug)\n"
                "      --channel=METHOD:PATH\n"
                "                    serve one more channel besides -m/-p; repeatable\n"
+               "      --fsfreeze-hook-timeout=SECONDS\n"
+               "                    kill a freeze or thaw hook still running after this\n"
+               "                    long (default 60)\n"
+               "      --fsfreeze-watchdog=SECONDS\n"
+               "                    thaw by ourselves when the host has not thawed this long\n"
+               "                    after a freeze (default: never)\n"
                "  -h, --help        display this help and exit\n")
         .arg(argv0, defaultConfigPath, QLatin1String(VirtioSerialDefaultPath),
              QLatin1String(IsaSerialDefaultPath), QLatin1String(DefaultPidFile),
@@ -264,6 +295,27 @@ bool readChannels(const KeyFile &file, QList<ChannelSpec> &channels, QString *er
     return true;
 }
 
+bool readSecondsKeys(const KeyFile &file, Config &config, QString *error)
+{
+    const QString group = QLatin1String(GeneralGroup);
+    for (const SecondsKey &key : SecondsKeys) {
+        const QString name = QLatin1String(key.name);
+        if (!file.hasKey(group, name))
+            continue;
+        const std::optional<QString> text = file.getString(group, name, error);
+        if (!text)
+            return false;
+        const std::optional<int> seconds = parseSeconds(*text);
+        if (!seconds) {
+            *error = QStringLiteral("Key file contains key \u201C%1\u201D which has a value that cannot be "
+                                    "interpreted.").arg(name);
+            return false;
+        }
+        config.*key.field = seconds;
+    }
+    return true;
+}
+
 bool readGeneralGroup(const KeyFile &file, ParsedCommandLine &result, QString *error)
 {
     Config &config = result.config;
@@ -283,7 +335,8 @@ bool readGeneralGroup(const KeyFile &file, ParsedCommandLine &result, QString *e
     }
     return readRpcList(file, blockKey, config.blockRpcs, error)
         && readRpcList(file, QStringLiteral("allow-rpcs"), config.allowRpcs, error)
-        && readChannels(file, config.extraChannels, error);
+        && readChannels(file, config.extraChannels, error)
+        && readSecondsKeys(file, config, error);
 }
 
 // A missing file is only an error when -c named it; the default and QGA_CONF are optional.
@@ -350,6 +403,10 @@ private:
             return addRpcs(m_result.config.allowRpcs, argument);
         case ChannelOption:
             return addChannel(QFile::decodeName(argument));
+        case HookTimeoutOption:
+            return setSeconds(m_result.config.fsfreezeHookTimeout, "--fsfreeze-hook-timeout", argument);
+        case WatchdogOption:
+            return setSeconds(m_result.config.fsfreezeWatchdog, "--fsfreeze-watchdog", argument);
         case 's':
             return fail("-s/--service is only supported on Windows\n");
         case 'V':
@@ -397,6 +454,19 @@ private:
         if (!spec)
             return fail(unsupportedChannelText(text.section(u':', 0, 0)).toLocal8Bit() + '\n');
         m_result.config.extraChannels.append(*spec);
+        return true;
+    }
+
+    bool setSeconds(std::optional<int> &field, const char *option, const char *argument)
+    {
+        const std::optional<int> seconds = parseSeconds(QString::fromLocal8Bit(argument));
+        if (!seconds) {
+            return fail(QStringLiteral("%1: '%2' is not a number of seconds from 1 to %3\n")
+                            .arg(QLatin1String(option), QString::fromLocal8Bit(argument))
+                            .arg(MaxSeconds)
+                            .toLocal8Bit());
+        }
+        field = seconds;
         return true;
     }
 
@@ -482,6 +552,10 @@ QByteArray dumpConfig(const Config &config)
         for (const ChannelSpec &spec : config.extraChannels)
             channels.append(channelSpecText(spec));
         add("channels", channels.join(u','));
+    }
+    for (const SecondsKey &key : SecondsKeys) {
+        if (const std::optional<int> &seconds = config.*key.field)
+            add(key.name, QString::number(*seconds));
     }
     return out;
 }

@@ -34,6 +34,10 @@ struct Config {
     QStringList allowRpcs;
     // qtga additions: further channels besides -m/-p ("method:path", repeatable).
     QList<ChannelSpec> extraChannels;
+    // Seconds a freeze or thaw hook may run before its process group is killed (unset: 60).
+    std::optional<int> fsfreezeHookTimeout;
+    // Seconds after a freeze without a thaw before the agent thaws by itself (unset: never).
+    std::optional<int> fsfreezeWatchdog;
 
     // Where the key file came from, for messages.
     QString configPath;

@@ -250,8 +250,11 @@ KeyFile::LoadStatus KeyFile::loadFromFile(const QString &path, QString *error)
 bool KeyFile::loadFromData(const QByteArray &data, QString *error)
 {
     Parser parser;
-    for (QByteArray line : data.split('\n')) {
-        if (line.endsWith('\r'))
+    QList<QByteArray> lines = data.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QByteArray &line = lines[i];
+        // Like GLib, only "\r\n" loses its '\r'; a last line without '\n' keeps it.
+        if (i + 1 < lines.size() && line.endsWith('\r'))
             line.chop(1);
         if (!parser.parseLine(line, error))
             return false;
@@ -289,6 +292,11 @@ std::optional<QByteArray> KeyFile::rawValue(const QString &group, const QString 
         return std::nullopt;
     }
     return *keyIt;
+}
+
+std::optional<QByteArray> KeyFile::getValue(const QString &group, const QString &key) const
+{
+    return rawValue(group, key, nullptr);
 }
 
 std::optional<QString> KeyFile::getString(const QString &group, const QString &key,

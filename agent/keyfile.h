@@ -25,6 +25,8 @@ public:
     QStringList groups() const;
     bool hasKey(const QString &group, const QString &key) const;
 
+    // The raw value as written (g_key_file_get_value): no escapes decoded.
+    std::optional<QByteArray> getValue(const QString &group, const QString &key) const;
     // The value with \s \n \t \r \\ decoded; nullopt and `error` when missing or malformed.
     std::optional<QString> getString(const QString &group, const QString &key,
                                      QString *error = nullptr) const;

@@ -100,6 +100,8 @@ int main(int argc, char **argv)
     if (config.daemonize) {
         // While frozen the pidfile would be written to a frozen filesystem; it waits for a thaw.
         const QString pidFile = agent.isFrozen() ? QString() : config.pidFile;
+        if (agent.isFrozen())
+            agent.frozenState().deferPidFile(config.pidFile);
         if (!daemon::detach(pidFile, &error)) {
             qCritical().noquote() << error;
             qCritical("failed to daemonize");

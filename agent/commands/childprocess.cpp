@@ -86,6 +86,7 @@ ChildResult runChild(const QStringList &argv, const ChildOptions &options)
         result.completed = true;
         result.exited = true;
         result.exitStatus = 127;
+        result.execError = rc;
         result.output = "failed to exec '" + args[0] + "': " + strerror(rc) + "\n";
         if (inPipe[1] >= 0)
             ::close(inPipe[1]);

@@ -19,6 +19,7 @@ struct ChildResult
     int exitStatus = 0;
     int signal = 0;
     bool timedOut = false;     // killed (with its process group) after the time limit
+    int execError = 0;         // errno when the program could not be executed at all
     QByteArray output;         // stdout and stderr interleaved
     bool succeeded() const { return completed && exited && exitStatus == 0; }
 };

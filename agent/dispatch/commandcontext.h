@@ -5,6 +5,9 @@ namespace qtga {
 
 struct Config;
 class Dispatcher;
+class ExecProcessTable;
+class FileHandleTable;
+class FrozenState;
 class StateStore;
 
 // Agent-wide services shared by all sessions. Commands running on worker threads only use the
@@ -14,6 +17,9 @@ struct AgentServices
     const Config *config = nullptr;
     StateStore *state = nullptr;          // thread-safe
     const Dispatcher *dispatcher = nullptr;
+    FileHandleTable *files = nullptr;     // thread-safe
+    ExecProcessTable *processes = nullptr;  // main thread (Inline commands) only
+    FrozenState *frozen = nullptr;        // thread-safe
 };
 
 class CommandContext

@@ -48,6 +48,17 @@ void registerAllCommands(CommandRegistry &registry)
 {
     registerProtocolCommands(registry);
     registerSystemCommands(registry);
+    registerFsfreezeCommands(registry);
+    registerPowerCommands(registry);
+    registerNetworkCommands(registry);
+    registerHardwareCommands(registry);
+    registerFilesystemCommands(registry);
+    registerStatsCommands(registry);
+    registerFileCommands(registry);
+    registerExecCommands(registry);
+    registerUserCommands(registry);
+    registerSshCommands(registry);
+    registerPasswordCommands(registry);
 }
 
 } // namespace qtga

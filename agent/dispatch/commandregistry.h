@@ -30,6 +30,17 @@ private:
 // One registration function per area in agent/commands/.
 void registerProtocolCommands(CommandRegistry &registry);
 void registerSystemCommands(CommandRegistry &registry);
+void registerFileCommands(CommandRegistry &registry);
+void registerExecCommands(CommandRegistry &registry);
+void registerUserCommands(CommandRegistry &registry);
+void registerSshCommands(CommandRegistry &registry);
+void registerPasswordCommands(CommandRegistry &registry);
+void registerFsfreezeCommands(CommandRegistry &registry);
+void registerPowerCommands(CommandRegistry &registry);
+void registerNetworkCommands(CommandRegistry &registry);
+void registerHardwareCommands(CommandRegistry &registry);
+void registerFilesystemCommands(CommandRegistry &registry);
+void registerStatsCommands(CommandRegistry &registry);
 void registerAllCommands(CommandRegistry &registry);
 
 } // namespace qtga

@@ -52,8 +52,23 @@ void Dispatcher::waitForWorkers()
     m_workers.waitForDone();
 }
 
+void Dispatcher::runExclusive(std::function<void()> job)
+{
+    m_workers.start([this, job = std::move(job)] {
+        QWriteLocker lock(&m_fsLock);
+        job();
+    });
+}
+
+bool Dispatcher::isEnabled(const QByteArray &name) const
+{
+    QMutexLocker lock(&m_filterMutex);
+    return m_enabled.contains(name);
+}
+
 void Dispatcher::setRpcLists(const QStringList &allow, const QStringList &block)
 {
+    QMutexLocker lock(&m_filterMutex);
     m_allow.clear();
     m_block.clear();
     for (const QString &name : allow)
@@ -65,10 +80,12 @@ void Dispatcher::setRpcLists(const QStringList &allow, const QStringList &block)
 
 void Dispatcher::setFrozen(bool frozen)
 {
+    QMutexLocker lock(&m_filterMutex);
     m_frozen = frozen;
     recomputeEnabled();
 }
 
+// Called with m_filterMutex held (or from the constructor).
 void Dispatcher::recomputeEnabled()
 {
     m_enabled.clear();
@@ -169,15 +186,24 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Respo
         QElapsedTimer timer;
         timer.start();
         CommandContext context(m_services);
+        const auto run = [&] {
+            // A freeze may have started while this command waited for a thread or the lock:
+            // a command it disabled must not touch the frozen filesystems now.
+            if (!isEnabled(cmd->name)) {
+                return CommandOutcome::fail(CommandError{
+                    "CommandNotFound", "Command " + cmd->name + " has been disabled: the command is not allowed"});
+            }
+            return cmd->run(argsCopy, context);
+        };
         std::optional<CommandOutcome> outcome;
         if (cmd->fsAccess == CommandDescriptor::FsAccess::Exclusive) {
             QWriteLocker lock(&m_fsLock);
-            outcome = cmd->run(argsCopy, context);
+            outcome = run();
         } else if (cmd->fsAccess == CommandDescriptor::FsAccess::Shared) {
             QReadLocker lock(&m_fsLock);
-            outcome = cmd->run(argsCopy, context);
+            outcome = run();
         } else {
-            outcome = cmd->run(argsCopy, context);
+            outcome = run();
         }
         const qint64 micros = timer.nsecsElapsed() / 1000;
         const bool delimit = context.delimitedResponseRequested();

@@ -6,12 +6,14 @@
 #include "commandregistry.h"
 #include "qgaframer.h"
 
+#include <QMutex>
 #include <QObject>
 #include <QReadWriteLock>
 #include <QSet>
 #include <QStringList>
 #include <QThreadPool>
 
+#include <atomic>
 #include <functional>
 #include <optional>
 
@@ -31,14 +33,19 @@ public:
     const CommandRegistry &registry() const { return m_registry; }
 
     // §4.4: the allow list (if any) selects, the block list removes, frozen state overrides both.
+    // Thread-safe: freeze and thaw change the frozen state from worker threads.
     void setRpcLists(const QStringList &allow, const QStringList &block);
     void setFrozen(bool frozen);
-    bool isFrozen() const { return m_frozen; }
-    bool isEnabled(const QByteArray &name) const { return m_enabled.contains(name); }
+    bool isFrozen() const { return m_frozen.load(); }
+    bool isEnabled(const QByteArray &name) const;
 
     // Handles one framer event. `requester` guards the responder: if it is destroyed before a
     // worker command finishes, the response is dropped.
     void handle(const QgaFramer::Event &event, QObject *requester, Responder respond);
+
+    // Runs `job` on a worker thread with exclusive filesystem access, as an Exclusive command
+    // runs (the freeze watchdog's thaw).
+    void runExclusive(std::function<void()> job);
 
     // Waits for running worker commands (used at shutdown).
     void waitForWorkers();
@@ -56,10 +63,11 @@ private:
 
     const CommandRegistry &m_registry;
     AgentServices &m_services;
+    mutable QMutex m_filterMutex;  // guards the three sets
     QSet<QByteArray> m_allow;
     QSet<QByteArray> m_block;
     QSet<QByteArray> m_enabled;
-    bool m_frozen = false;
+    std::atomic<bool> m_frozen{false};
     QThreadPool m_workers;
     QReadWriteLock m_fsLock;
 };

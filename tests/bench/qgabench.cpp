@@ -6,6 +6,8 @@
 //
 // Not a pass/fail test: it measures.
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
@@ -394,24 +396,29 @@ std::optional<double> execTrueMs(const std::string &socket)
 }
 
 // p99 of pings on one connection while another connection waits for a slow command (a
-// chpasswd stand-in that sleeps 2 s and fails, so no password is ever changed).
+// chpasswd stand-in that sleeps 2 s and fails, so no password is ever changed). qemu-ga serves
+// one connection at a time, so its first ping waits until the slow client is done and gone.
 std::optional<double> pingP99UnderSlowCommandMs(const std::string &socket)
 {
-    Client slow(socket);
-    slow.send(R"({"execute":"guest-set-user-password","arguments":{"username":"qgabench-no-such-user","password":"eA==","crypted":false}})");
+    auto slow = std::make_unique<Client>(socket);
+    slow->send(R"({"execute":"guest-set-user-password","arguments":{"username":"qgabench-no-such-user","password":"eA==","crypted":false}})");
+    std::atomic<bool> slowDone{false};
+    std::thread waiter([&] {
+        slow->readLine();
+        slow.reset();
+        slowDone = true;
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::vector<double> samples;
-    Client c(socket);
-    const auto begin = Clock::now();
-    // Pings while the slow command runs; an agent that answers nothing meanwhile shows its
-    // whole stall in the tail.
-    pollfd p{slow.fd(), POLLIN, 0};
-    while (secondsSince(begin) < 1.5 && ::poll(&p, 1, 0) == 0) {
-        auto t = Clock::now();
-        c.request("{\"execute\":\"guest-ping\"}");
-        samples.push_back(secondsSince(t) * 1000);
+    {
+        Client c(socket);
+        while (!slowDone) {
+            auto t = Clock::now();
+            c.request("{\"execute\":\"guest-ping\"}");
+            samples.push_back(secondsSince(t) * 1000);
+        }
     }
-    slow.readLine();
+    waiter.join();
     if (samples.empty())
         return std::nullopt;
     return percentile(samples, 0.99);

@@ -6,6 +6,8 @@
 #include "qgaframer.h"
 
 #include <QFile>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace qtga;
@@ -64,6 +66,55 @@ const JsonValue *errorOf(const Answer &a)
     return a.value.isObject() ? a.value.value("error") : nullptr;
 }
 
+// One answer from each side: same shape and error class; same bytes when `sameText`.
+void compareAnswers(const QByteArray &ourLine, const QByteArray &theirLine, bool sameText)
+{
+    const Answer ours = parseAnswer(ourLine);
+    const Answer theirs = parseAnswer(theirLine);
+    QVERIFY2(theirs.parsed, theirs.raw.constData());
+    QVERIFY2(ours.parsed, ours.raw.constData());
+    QCOMPARE(shapeOf(ours.value), shapeOf(theirs.value));
+    if (const JsonValue *theirError = errorOf(theirs))
+        QCOMPARE(*errorOf(ours)->value("class"), *theirError->value("class"));
+    if (sameText)
+        QCOMPARE(ours.raw, theirs.raw);
+}
+
+QByteArray withNumber(const char *request, qint64 number)
+{
+    return QByteArray(request).replace("%1", QByteArray::number(number));
+}
+
+qint64 returnedInt(const QByteArray &line, const char *member = nullptr)
+{
+    const Answer a = parseAnswer(line);
+    const JsonValue *ret = a.value.isObject() ? a.value.value("return") : nullptr;
+    if (ret && member)
+        ret = ret->isObject() ? ret->value(member) : nullptr;
+    return ret && ret->isInt() ? ret->toInt() : -1;
+}
+
+// For answers read at two moments: counters that move (`varying`) become 0, members added after
+// 7.2 (`newer`) are dropped, everything else must match byte for byte.
+JsonValue normalized(const JsonValue &v, const QByteArrayList &varying, const QByteArrayList &newer)
+{
+    if (v.isArray()) {
+        JsonValue out = JsonValue::array();
+        for (const JsonValue &item : v.items())
+            out.append(normalized(item, varying, newer));
+        return out;
+    }
+    if (!v.isObject())
+        return v;
+    JsonValue out = JsonValue::object();
+    for (const JsonValue::Member &m : v.members()) {
+        if (newer.contains(m.key))
+            continue;
+        out.insert(m.key, varying.contains(m.key) ? JsonValue(0) : normalized(m.value, varying, newer));
+    }
+    return out;
+}
+
 } // namespace
 
 class tst_Compat : public QObject
@@ -74,6 +125,13 @@ private Q_SLOTS:
     void sameAnswers_data();
     void sameAnswers();
     void everyReferenceCommandIsKnown();
+    void sameInventory_data();
+    void sameInventory();
+    void fileSession();
+    void execSession_data();
+    void execSession();
+    void osinfoFromFixture_data();
+    void osinfoFromFixture();
 
 private:
     std::unique_ptr<AgentProcess> m_qtga;
@@ -143,6 +201,37 @@ void tst_Compat::sameAnswers_data()
     row("uint64 id", R"({"execute":"guest-ping","id":18446744073709551615})");
     row("negative id", R"({"execute":"guest-ping","id":-1})");
     row("float id", R"({"execute":"guest-ping","id":0.08})");
+
+    row("file open bad mode", R"({"execute":"guest-file-open","arguments":{"path":"/nonexistent/qtga","mode":"rw"}})");
+    row("file open missing", R"({"execute":"guest-file-open","arguments":{"path":"/nonexistent/qtga"}})");
+    row("file open missing for write", R"({"execute":"guest-file-open","arguments":{"path":"/nonexistent/qtga","mode":"a+b"}})");
+    row("file read unknown", R"({"execute":"guest-file-read","arguments":{"handle":999999,"count":-1}})");
+    row("file write unknown", R"({"execute":"guest-file-write","arguments":{"handle":999999,"buf-b64":"$"}})");
+    row("file seek unknown", R"({"execute":"guest-file-seek","arguments":{"handle":999999,"offset":0,"whence":7}})");
+    row("file flush unknown", R"({"execute":"guest-file-flush","arguments":{"handle":999999}})");
+    row("file close unknown", R"({"execute":"guest-file-close","arguments":{"handle":-5}})");
+    row("file seek no whence", R"({"execute":"guest-file-seek","arguments":{"handle":1,"offset":0}})");
+    row("file seek whence bool", R"({"execute":"guest-file-seek","arguments":{"handle":1,"offset":0,"whence":true}})");
+    row("file seek whence name", R"({"execute":"guest-file-seek","arguments":{"handle":1,"offset":0,"whence":"middle"}})");
+    row("exec no path", R"({"execute":"guest-exec","arguments":{}})");
+    row("exec invalid base64", R"({"execute":"guest-exec","arguments":{"path":"/bin/true","input-data":"a$"}})");
+    // 7.2 wraps spawn errors in "Guest agent command failed, error was '...'" (gone since 9.1),
+    // says "Invalid parameter 'pid'" for an unknown pid (8.2 changed it), and knows only a
+    // boolean capture-output (8.1 made it an alternate).
+    row("exec spawn failure", R"({"execute":"guest-exec","arguments":{"path":"/bin/invalid-cmd42"}})", 1, false);
+    row("exec-status unknown", R"({"execute":"guest-exec-status","arguments":{"pid":0}})", 1, false);
+    row("exec capture number", R"({"execute":"guest-exec","arguments":{"path":"/bin/true","capture-output":1}})", 1, false);
+    row("host name", R"({"execute":"guest-get-host-name"})");
+    row("timezone", R"({"execute":"guest-get-timezone"})");
+    row("osinfo", R"({"execute":"guest-get-osinfo"})");
+    row("users", R"({"execute":"guest-get-users"})");
+    row("ssh get, no file", R"({"execute":"guest-ssh-get-authorized-keys","arguments":{"username":"nobody"}})");
+    row("ssh get, unknown user", R"({"execute":"guest-ssh-get-authorized-keys","arguments":{"username":"qtga-no-user"}})");
+    row("ssh add, bad key", R"({"execute":"guest-ssh-add-authorized-keys","arguments":{"username":"qtga-no-user","keys":["a","#b"]}})");
+    row("ssh remove, no file", R"({"execute":"guest-ssh-remove-authorized-keys","arguments":{"username":"nobody","keys":["k"]}})");
+    row("password, newline", R"({"execute":"guest-set-user-password","arguments":{"username":"qtga-no-user","password":"YQpi","crypted":false}})");
+    row("password, colon", R"({"execute":"guest-set-user-password","arguments":{"username":"a:b","password":"YWJj","crypted":true}})");
+    row("password, bad base64", R"({"execute":"guest-set-user-password","arguments":{"username":"a","password":"YW\nJj$","crypted":false}})");
 }
 
 void tst_Compat::sameAnswers()
@@ -191,6 +280,207 @@ void tst_Compat::everyReferenceCommandIsKnown()
     if (!missing.isEmpty())
         QEXPECT_FAIL("", qPrintable("not implemented yet: " + missing.join(' ')), Continue);
     QVERIFY(missing.isEmpty());
+}
+
+void tst_Compat::fileSession()
+{
+    // Each agent gets its own copy of the same file; the answers and the files must match.
+    QTemporaryDir dir;
+    const auto prepare = [&](const QString &name, const QByteArray &content) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(content);
+    };
+    const auto contentOf = [&](const QString &name) {
+        QFile f(dir.filePath(name));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
+    };
+    struct Step
+    {
+        const char *request;
+        bool sameText;
+    };
+    const auto session = [&](const QString &mode, bool exists, const std::vector<Step> &steps) {
+        for (const char *side : {"ours", "theirs"}) {
+            QFile::remove(dir.filePath(side));
+            if (exists)
+                prepare(side, "0123456789abcdef");
+        }
+        const QByteArray open = R"({"execute":"guest-file-open","arguments":{"path":"%p","mode":"%m"}})";
+        const QByteArray ourOpen = m_qtgaClient.request(QByteArray(open).replace("%p", QFile::encodeName(dir.filePath("ours"))).replace("%m", mode.toUtf8()));
+        const QByteArray theirOpen = m_referenceClient.request(QByteArray(open).replace("%p", QFile::encodeName(dir.filePath("theirs"))).replace("%m", mode.toUtf8()));
+        compareAnswers(ourOpen, theirOpen, false);
+        const qint64 ours = returnedInt(ourOpen);
+        const qint64 theirs = returnedInt(theirOpen);
+        if (ours < 0)
+            return;
+        for (const Step &step : steps) {
+            compareAnswers(m_qtgaClient.request(withNumber(step.request, ours)),
+                           m_referenceClient.request(withNumber(step.request, theirs)), step.sameText && ours == theirs);
+            if (QTest::currentTestFailed()) {
+                qWarning("mode %s, step %s", qPrintable(mode), step.request);
+                return;
+            }
+        }
+        QCOMPARE(contentOf("ours"), contentOf("theirs"));
+    };
+
+    session("r+", true, {
+        {R"({"execute":"guest-file-read","arguments":{"handle":%1,"count":4}})", true},
+        {R"({"execute":"guest-file-seek","arguments":{"handle":%1,"offset":2,"whence":"cur"}})", true},
+        {R"({"execute":"guest-file-write","arguments":{"handle":%1,"buf-b64":"QUJD"}})", true},
+        {R"({"execute":"guest-file-read","arguments":{"handle":%1}})", true},
+        {R"({"execute":"guest-file-seek","arguments":{"handle":%1,"offset":-3,"whence":2}})", true},
+        {R"({"execute":"guest-file-read","arguments":{"handle":%1,"count":2}})", true},
+        {R"({"execute":"guest-file-write","arguments":{"handle":%1,"buf-b64":"eHl6","count":2}})", true},
+        {R"({"execute":"guest-file-write","arguments":{"handle":%1,"buf-b64":"eHl6","count":4}})", true},
+        {R"({"execute":"guest-file-write","arguments":{"handle":%1,"buf-b64":"QU=J\nQQ=="}})", true},
+        {R"({"execute":"guest-file-seek","arguments":{"handle":%1,"offset":0,"whence":3}})", true},
+        {R"({"execute":"guest-file-seek","arguments":{"handle":%1,"offset":-100,"whence":0}})", true},
+        {R"({"execute":"guest-file-read","arguments":{"handle":%1,"count":50331649}})", true},
+        {R"({"execute":"guest-file-read","arguments":{"handle":%1,"count":0}})", true},
+        {R"({"execute":"guest-file-flush","arguments":{"handle":%1}})", true},
+        {R"({"execute":"guest-file-close","arguments":{"handle":%1}})", true},
+        {R"({"execute":"guest-file-close","arguments":{"handle":%1}})", true},
+    });
+    if (QTest::currentTestFailed())
+        return;
+    const std::vector<Step> readWriteClose = {
+        {R"({"execute":"guest-file-read","arguments":{"handle":%1}})", true},
+        {R"({"execute":"guest-file-write","arguments":{"handle":%1,"buf-b64":"WFk="}})", true},
+        {R"({"execute":"guest-file-read","arguments":{"handle":%1}})", true},
+        {R"({"execute":"guest-file-close","arguments":{"handle":%1}})", true},
+    };
+    for (const char *mode : {"r", "rb", "w", "wb", "a", "ab", "r+", "rb+", "r+b", "w+", "wb+", "w+b", "a+", "ab+", "a+b"}) {
+        for (bool exists : {true, false}) {
+            session(QLatin1String(mode), exists, readWriteClose);
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+}
+
+void tst_Compat::execSession_data()
+{
+    QTest::addColumn<QByteArray>("arguments");
+    QTest::newRow("exit code and output") << QByteArray(R"({"path":"/bin/sh","arg":["-c","echo out; echo err >&2; exit 3"],"capture-output":true})");
+    QTest::newRow("input") << QByteArray(R"({"path":"cat","input-data":"aGVsbG8=","capture-output":true})");
+    QTest::newRow("empty input") << QByteArray(R"({"path":"cat","input-data":"","capture-output":true})");
+    QTest::newRow("signal") << QByteArray(R"({"path":"/bin/sh","arg":["-c","echo x; kill -9 $$"],"capture-output":true})");
+    QTest::newRow("no capture") << QByteArray(R"({"path":"/bin/sh","arg":["-c","echo x; exit 1"]})");
+    QTest::newRow("environment") << QByteArray(R"({"path":"/usr/bin/env","env":["A=b","C="],"capture-output":true})");
+    QTest::newRow("truncated") << QByteArray(R"({"path":"head","arg":["-c","17000000","/dev/zero"],"capture-output":true})");
+}
+
+void tst_Compat::execSession()
+{
+    QFETCH(QByteArray, arguments);
+    const QByteArray exec = R"({"execute":"guest-exec","arguments":)" + arguments + "}";
+    const QByteArray ourStart = m_qtgaClient.request(exec);
+    const QByteArray theirStart = m_referenceClient.request(exec);
+    compareAnswers(ourStart, theirStart, false);
+    const qint64 ours = returnedInt(ourStart, "pid");
+    const qint64 theirs = returnedInt(theirStart, "pid");
+    QVERIFY(ours > 0 && theirs > 0);
+    const auto finalStatus = [](QgaClient &client, qint64 pid) {
+        QByteArray line;
+        const bool done = QTest::qWaitFor([&] {
+            line = client.request(withNumber(R"({"execute":"guest-exec-status","arguments":{"pid":%1}})", pid), 30000);
+            return !line.contains(R"("exited": false)");
+        }, 30000);
+        if (!done)
+            qWarning("pid %lld still running", pid);
+        return line;
+    };
+    compareAnswers(finalStatus(m_qtgaClient, ours), finalStatus(m_referenceClient, theirs), true);
+    // Reported once: both have forgotten the process (the texts differ, see above).
+    compareAnswers(m_qtgaClient.request(withNumber(R"({"execute":"guest-exec-status","arguments":{"pid":%1}})", ours)),
+                   m_referenceClient.request(withNumber(R"({"execute":"guest-exec-status","arguments":{"pid":%1}})", theirs)),
+                   false);
+}
+
+void tst_Compat::osinfoFromFixture_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("qemu test data") << QByteArray("ID=qemu-ga-test\nNAME=QEMU-GA\nPRETTY_NAME=\"QEMU Guest Agent test\"\n"
+                                                  "VERSION=\"Test version\"\nVERSION_ID=1\n"
+                                                  "VARIANT=\"Unit test \\\"\\'\\$\\`\\\\ and \\\\\\\\ etc.\"\nVARIANT_ID=unit-test\n");
+    QTest::newRow("quoting quirks") << QByteArray("ID='deb ian'\nNAME=\"abc\nPRETTY_NAME=a;b c\nVERSION=\"a\\$b\nVARIANT=\"x\" \"y\"\n");
+    QTest::newRow("empty values") << QByteArray("ID=\nNAME=\"\"\n");
+    QTest::newRow("CR on last line") << QByteArray("ID=x\r\nNAME=y\r");
+    QTest::newRow("rejected line") << QByteArray("ID=x\nbogus\n");
+    QTest::newRow("not UTF-8") << QByteArray("ID=\xff\n");
+    static const char withNul[] = "ID=x\nNAME=y\0bogus\n";
+    QTest::newRow("NUL ends text") << QByteArray(withNul, sizeof withNul - 1);
+}
+
+void tst_Compat::osinfoFromFixture()
+{
+    QFETCH(QByteArray, content);
+    QTemporaryDir dir;
+    const QString fixture = dir.filePath("os-release");
+    QFile file(fixture);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QGA_OS_RELEASE", fixture);
+    AgentProcess ours;
+    AgentProcess theirs(referenceBinary());
+    ours.process().setProcessEnvironment(env);
+    theirs.process().setProcessEnvironment(env);
+    QVERIFY(ours.start());
+    QVERIFY(theirs.start());
+    QgaClient ourClient;
+    QgaClient theirClient;
+    QVERIFY(ourClient.connectTo(ours.socketPath()));
+    QVERIFY(theirClient.connectTo(theirs.socketPath()));
+    compareAnswers(ourClient.request(R"({"execute":"guest-get-osinfo"})"), theirClient.request(R"({"execute":"guest-get-osinfo"})"), true);
+}
+
+void tst_Compat::sameInventory_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArrayList>("varying");
+    QTest::addColumn<QByteArrayList>("newer");
+    const auto row = [](const char *name, const QByteArray &request, const QByteArrayList &varying = {},
+                        const QByteArrayList &newer = {}) {
+        QTest::newRow(name) << request << varying << newer;
+    };
+    row("interfaces", R"({"execute":"guest-network-get-interfaces"})",
+        {"rx-bytes", "rx-packets", "rx-errs", "rx-dropped", "tx-bytes", "tx-packets", "tx-errs", "tx-dropped"});
+    row("vcpus", R"({"execute":"guest-get-vcpus"})");
+    // total-bytes-privileged is 9.1+.
+    row("fsinfo", R"({"execute":"guest-get-fsinfo"})", {"used-bytes", "total-bytes"}, {"total-bytes-privileged"});
+    row("disks", R"({"execute":"guest-get-disks"})");
+    row("memory block info", R"({"execute":"guest-get-memory-block-info"})");
+    row("memory blocks", R"({"execute":"guest-get-memory-blocks"})");
+    row("diskstats", R"({"execute":"guest-get-diskstats"})",
+        {"read-sectors", "read-ios", "read-merges", "write-sectors", "write-ios", "write-merges", "discard-sectors",
+         "discard-ios", "discard-merges", "flush-ios", "read-ticks", "write-ticks", "discard-ticks", "flush-ticks",
+         "ios-pgr", "total-ticks", "weight-ticks"});
+    row("cpustats", R"({"execute":"guest-get-cpustats"})",
+        {"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest", "guestnice"});
+    row("fsfreeze status", R"({"execute":"guest-fsfreeze-status"})");
+    // Nothing is frozen, so every FITHAW fails harmlessly on both sides.
+    row("thaw while thawed", R"({"execute":"guest-fsfreeze-thaw"})");
+    // Refused before anything runs.
+    row("shutdown bad mode", R"({"execute":"guest-shutdown","arguments":{"mode":"sleep"},"id":"s"})");
+    row("set-vcpus argument error", R"({"execute":"guest-set-vcpus","arguments":{"vcpus":[{"logical-id":1}]}})");
+    row("set-memory-blocks argument error",
+        R"({"execute":"guest-set-memory-blocks","arguments":{"mem-blks":[{"phys-index":"x","online":true}]}})");
+}
+
+void tst_Compat::sameInventory()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArrayList, varying);
+    QFETCH(QByteArrayList, newer);
+    const Answer ours = parseAnswer(m_qtgaClient.request(request, 20000));
+    const Answer theirs = parseAnswer(m_referenceClient.request(request, 20000));
+    QVERIFY2(ours.parsed, ours.raw.constData());
+    QVERIFY2(theirs.parsed, theirs.raw.constData());
+    QCOMPARE(toJson(normalized(ours.value, varying, newer)), toJson(normalized(theirs.value, varying, newer)));
 }
 
 QTEST_GUILESS_MAIN(tst_Compat)

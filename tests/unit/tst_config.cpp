@@ -94,6 +94,10 @@ private Q_SLOTS:
     void channels();
     void badChannelFatal_data();
     void badChannelFatal();
+    void freezeTimes_data();
+    void freezeTimes();
+    void badFreezeTimeFatal_data();
+    void badFreezeTimeFatal();
     void applyDefaults_data();
     void applyDefaults();
     void dumpConfig_data();
@@ -273,6 +277,7 @@ void TestConfig::helpNamesEveryOption_data()
         "-F, --fsfreeze-hook[=PATH]", "-t, --statedir", "-v, --verbose", "-V, --version",
         "-d, --daemonize", "-b, --block-rpcs", "-a, --allow-rpcs", "-s, --service",
         "-D, --dump-conf", "-r, --retry-path", "--channel=METHOD:PATH", "-h, --help",
+        "--fsfreeze-hook-timeout=SECONDS", "--fsfreeze-watchdog=SECONDS",
         "Usage: qtga-agent ", "/etc/qemu/fsfreeze-hook", "/var/run/qemu-ga.pid",
     };
     for (const char *name : names)
@@ -492,6 +497,10 @@ void TestConfig::badFileFatal_data()
                              << QStringLiteral("Invalid key name: a]b");
     QTest::newRow("bad channel") << QByteArray("[general]\nchannels=unix-listen:/s,serial:/x\n")
                                  << QStringLiteral("unsupported channel method/type: serial");
+    QTest::newRow("bad watchdog") << QByteArray("[general]\nfsfreeze-watchdog=soon\n")
+                                  << cannotInterpret.arg("fsfreeze-watchdog");
+    QTest::newRow("zero hook timeout") << QByteArray("[general]\nfsfreeze-hook-timeout=0\n")
+                                       << cannotInterpret.arg("fsfreeze-hook-timeout");
 }
 
 void TestConfig::badFileFatal()
@@ -568,6 +577,66 @@ void TestConfig::badChannelFatal_data()
 }
 
 void TestConfig::badChannelFatal()
+{
+    QFETCH(QString, option);
+    QFETCH(QByteArray, message);
+
+    const ParsedCommandLine parsed = parse({option, QStringLiteral("-V")});
+    QCOMPARE(parsed.action, StartupAction::Exit);
+    QCOMPARE(parsed.exitCode, 1);
+    QCOMPARE(parsed.errorOutput, message);
+    QCOMPARE(parsed.output, QByteArray());
+}
+
+void TestConfig::freezeTimes_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<int>("hookTimeout");  // -1: not set
+    QTest::addColumn<int>("watchdog");     // -1: not set
+
+    QTest::newRow("neither") << QByteArray() << QStringList{} << -1 << -1;
+    QTest::newRow("options") << QByteArray() << QStringList{"--fsfreeze-hook-timeout=5", "--fsfreeze-watchdog", "600"}
+                             << 5 << 600;
+    QTest::newRow("file") << QByteArray("[general]\nfsfreeze-hook-timeout = 90\nfsfreeze-watchdog=30 \n")
+                          << QStringList{} << 90 << 30;
+    QTest::newRow("option beats file") << QByteArray("[general]\nfsfreeze-watchdog=30\n")
+                                       << QStringList{"--fsfreeze-watchdog=45"} << -1 << 45;
+    QTest::newRow("largest") << QByteArray() << QStringList{"--fsfreeze-watchdog=2147483"} << -1 << 2147483;
+    // -F keeps its meaning next to the longer option names.
+    QTest::newRow("with --fsfreeze-hook") << QByteArray()
+                                          << QStringList{"--fsfreeze-hook", "--fsfreeze-hook-timeout=7"} << 7 << -1;
+}
+
+void TestConfig::freezeTimes()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QStringList, options);
+    QFETCH(int, hookTimeout);
+    QFETCH(int, watchdog);
+
+    const ParsedCommandLine parsed = parseWithFile(file, options);
+    QCOMPARE(parsed.action, StartupAction::Run);
+    QCOMPARE(parsed.errorOutput, QByteArray());
+    QCOMPARE(parsed.config.fsfreezeHookTimeout.value_or(-1), hookTimeout);
+    QCOMPARE(parsed.config.fsfreezeWatchdog.value_or(-1), watchdog);
+}
+
+void TestConfig::badFreezeTimeFatal_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QByteArray>("message");
+
+    const QByteArray limits = " is not a number of seconds from 1 to 2147483\n";
+    QTest::newRow("zero") << "--fsfreeze-watchdog=0" << "--fsfreeze-watchdog: '0'" + limits;
+    QTest::newRow("negative") << "--fsfreeze-hook-timeout=-5" << "--fsfreeze-hook-timeout: '-5'" + limits;
+    QTest::newRow("words") << "--fsfreeze-watchdog=ten" << "--fsfreeze-watchdog: 'ten'" + limits;
+    QTest::newRow("empty") << "--fsfreeze-hook-timeout=" << "--fsfreeze-hook-timeout: ''" + limits;
+    QTest::newRow("too long for a timer") << "--fsfreeze-watchdog=2147484" << "--fsfreeze-watchdog: '2147484'" + limits;
+    QTest::newRow("fraction") << "--fsfreeze-watchdog=1.5" << "--fsfreeze-watchdog: '1.5'" + limits;
+}
+
+void TestConfig::badFreezeTimeFatal()
 {
     QFETCH(QString, option);
     QFETCH(QByteArray, message);
@@ -659,6 +728,13 @@ void TestConfig::dumpConfig_data()
                       "pidfile=/var/run/qemu-ga.pid\nstatedir=/var/run\nverbose=false\n"
                       "retry-path=false\nblock-rpcs=guest-file-open,guest-exec,guest-shutdown\n"
                       "allow-rpcs=\nchannels=vsock-listen:-1:1234,isa-serial\n");
+    // qtga's own keys come last, and only when set.
+    QTest::newRow("freeze times")
+        << QByteArray("[general]\nfsfreeze-watchdog=300\n")
+        << QStringList{"-m", "unix-listen", "--fsfreeze-hook-timeout=15"}
+        << QByteArray("[general]\ndaemon=false\nmethod=unix-listen\npidfile=/var/run/qemu-ga.pid\n"
+                      "statedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\n"
+                      "allow-rpcs=\nfsfreeze-hook-timeout=15\nfsfreeze-watchdog=300\n");
     QTest::newRow("escapes")
         << QByteArray("[general]\nlogfile=\\s\\slead\\ttab\n")
         << QStringList{"-f", " \t\n\r x\ty ", "-t", "a\\b\nc\rd", "-b", " x, y"}

@@ -1,0 +1,31 @@
+#include "filehandletable.h"
+
+namespace qtga {
+
+FileHandleTable::OpenFile::~OpenFile()
+{
+    if (stream)
+        std::fclose(stream);
+}
+
+void FileHandleTable::add(int64_t handle, FILE *stream)
+{
+    auto file = std::make_shared<OpenFile>();
+    file->stream = stream;
+    QMutexLocker lock(&m_mutex);
+    m_files.insert(handle, std::move(file));
+}
+
+FileHandleTable::Ref FileHandleTable::find(int64_t handle) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_files.value(handle);
+}
+
+FileHandleTable::Ref FileHandleTable::take(int64_t handle)
+{
+    QMutexLocker lock(&m_mutex);
+    return m_files.take(handle);
+}
+
+} // namespace qtga

@@ -1,0 +1,47 @@
+// The open guest-file handles (spec §5.2). Global to the agent: handles outlive client
+// reconnects. Thread-safe: commands on different handles run in parallel; operations on one
+// handle are serialised by that handle's own lock.
+#pragma once
+
+#include <QHash>
+#include <QMutex>
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+
+namespace qtga {
+
+class FileHandleTable
+{
+public:
+    // What the previous operation was, for qemu-ga's implicit flush (read after write) and
+    // seek (write after read) on the stdio stream.
+    enum class RwState { New, Reading, Writing };
+
+    struct OpenFile
+    {
+        ~OpenFile();
+        QMutex mutex;              // held for every operation on `stream`
+        FILE *stream = nullptr;    // null once closed by another request
+        RwState state = RwState::New;
+    };
+    using Ref = std::shared_ptr<OpenFile>;
+
+    FileHandleTable() = default;
+    FileHandleTable(const FileHandleTable &) = delete;
+    FileHandleTable &operator=(const FileHandleTable &) = delete;
+
+    void add(int64_t handle, FILE *stream);
+    // Null when there is no such handle. Lock `mutex` and check `stream` before use: the
+    // handle may have been closed in between.
+    Ref find(int64_t handle) const;
+    // Removes the handle; the caller closes the stream.
+    Ref take(int64_t handle);
+
+private:
+    mutable QMutex m_mutex;
+    QHash<int64_t, Ref> m_files;
+};
+
+} // namespace qtga

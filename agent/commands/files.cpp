@@ -1,0 +1,334 @@
+// guest-file-open/-close/-read/-write/-seek/-flush (spec §5.2): stdio streams on non-blocking,
+// close-on-exec descriptors, with qemu-ga's handle numbers, flush/seek rules and error texts.
+#include "base64.h"
+#include "filehandletable.h"
+
+#include "dispatch/commandcontext.h"
+#include "dispatch/commandregistry.h"
+#include "state.h"
+
+#include <QLoggingCategory>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace qtga {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcFiles, "qtga.files")
+
+// 48 MiB: in base64 that is the 64 MiB the host's JSON parser accepts per message.
+constexpr int64_t MaxReadCount = 48 * 1024 * 1024;
+constexpr int64_t DefaultReadCount = 4096;
+constexpr mode_t NewFileMode = 0666;
+
+QByteArray errnoSuffix(int err)
+{
+    return QByteArray(": ") + std::strerror(err);
+}
+
+// fopen()'s modes and the open() flags they stand for.
+int openFlagsForMode(const QByteArray &mode)
+{
+    struct ModeFlags
+    {
+        const char *mode;
+        int flags;
+    };
+    static const ModeFlags table[] = {
+        {"r", O_RDONLY},
+        {"rb", O_RDONLY},
+        {"w", O_WRONLY | O_CREAT | O_TRUNC},
+        {"wb", O_WRONLY | O_CREAT | O_TRUNC},
+        {"a", O_WRONLY | O_CREAT | O_APPEND},
+        {"ab", O_WRONLY | O_CREAT | O_APPEND},
+        {"r+", O_RDWR},
+        {"rb+", O_RDWR},
+        {"r+b", O_RDWR},
+        {"w+", O_RDWR | O_CREAT | O_TRUNC},
+        {"wb+", O_RDWR | O_CREAT | O_TRUNC},
+        {"w+b", O_RDWR | O_CREAT | O_TRUNC},
+        {"a+", O_RDWR | O_CREAT | O_APPEND},
+        {"ab+", O_RDWR | O_CREAT | O_APPEND},
+        {"a+b", O_RDWR | O_CREAT | O_APPEND},
+    };
+    for (const ModeFlags &entry : table) {
+        if (mode == entry.mode)
+            return entry.flags | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+    }
+    return -1;
+}
+
+QByteArray handleNotFound(int64_t handle)
+{
+    return "handle '" + QByteArray::number(qlonglong(handle)) + "' has not been found";
+}
+
+QByteArray invalidCount(int64_t count)
+{
+    return "value '" + QByteArray::number(qlonglong(count)) + "' is invalid for argument count";
+}
+
+// An open handle's entry with its lock held.
+struct LockedFile
+{
+    FileHandleTable::Ref file;
+    std::unique_lock<QMutex> lock;
+    FILE *stream() const { return file->stream; }
+};
+
+// nullopt when there is no open handle by that number.
+std::optional<LockedFile> lockHandle(CommandContext &context, int64_t handle)
+{
+    FileHandleTable::Ref file = context.services().files->find(handle);
+    if (!file)
+        return std::nullopt;
+    std::unique_lock<QMutex> lock(file->mutex);
+    if (!file->stream)
+        return std::nullopt;  // closed by a concurrent guest-file-close
+    return LockedFile{std::move(file), std::move(lock)};
+}
+
+// Exclusive creation first, so that only a file we created gets mode 0666 whatever the umask;
+// an existing file is opened as it is.
+CommandOutcome openStream(const QByteArray &path, const QByteArray &mode, FILE **stream)
+{
+    int flags = openFlagsForMode(mode);
+    if (flags < 0)
+        return CommandOutcome::fail("invalid file open mode '" + mode + "'");
+    const auto describe = [&] { return "file '" + path + "' (mode: '" + mode + "')"; };
+
+    int fd = ::open(path.constData(), flags | ((flags & O_CREAT) ? O_EXCL : 0), 0);
+    if (fd < 0 && errno == EEXIST) {
+        flags &= ~O_CREAT;
+        fd = ::open(path.constData(), flags, 0);
+    }
+    if (fd < 0)
+        return CommandOutcome::fail("failed to open " + describe() + errnoSuffix(errno));
+
+    const bool created = flags & O_CREAT;
+    const auto giveUp = [&](QByteArray message) {
+        ::close(fd);
+        if (created)
+            ::unlink(path.constData());
+        return CommandOutcome::fail(std::move(message));
+    };
+    if (created && ::fchmod(fd, NewFileMode) < 0)
+        return giveUp("failed to set permission 0666 on new " + describe() + errnoSuffix(errno));
+    *stream = ::fdopen(fd, mode.constData());
+    if (!*stream) {
+        const int err = errno;
+        return giveUp("failed to associate stdio stream with file descriptor " + QByteArray::number(fd) + ", "
+                      + describe() + errnoSuffix(err));
+    }
+    return CommandOutcome::ok();
+}
+
+CommandOutcome guestFileOpen(const JsonValue &args, CommandContext &context)
+{
+    const QByteArray &path = args.value("path")->toString();
+    const JsonValue *modeArg = args.value("mode");
+    const QByteArray mode = modeArg ? modeArg->toString() : QByteArray("r");
+    qCInfo(lcFiles, "guest-file-open called, filepath: %s, mode: %s", path.constData(), mode.constData());
+
+    FILE *stream = nullptr;
+    CommandOutcome opened = openStream(path, mode, &stream);
+    if (opened.isError())
+        return opened;
+    QString error;
+    const int64_t handle = context.services().state->takeHandle(&error);
+    if (handle < 0) {
+        std::fclose(stream);
+        return CommandOutcome::fail(error.toUtf8());
+    }
+    context.services().files->add(handle, stream);
+    qCInfo(lcFiles, "guest-file-open, handle: %lld", qlonglong(handle));
+    return CommandOutcome::ok(JsonValue(handle));
+}
+
+CommandOutcome guestFileClose(const JsonValue &args, CommandContext &context)
+{
+    const int64_t handle = args.value("handle")->toInt();
+    qCInfo(lcFiles, "guest-file-close called, handle: %lld", qlonglong(handle));
+    FileHandleTable::Ref file = context.services().files->take(handle);
+    if (!file)
+        return CommandOutcome::fail(handleNotFound(handle));
+    QMutexLocker lock(&file->mutex);
+    if (!file->stream)
+        return CommandOutcome::fail(handleNotFound(handle));
+    // fclose() releases the stream even when it fails, so the handle is gone either way
+    // (qemu-ga keeps a dangling entry in that case).
+    const int rc = std::fclose(file->stream);
+    const int err = errno;
+    file->stream = nullptr;
+    if (rc == EOF)
+        return CommandOutcome::fail("failed to close handle" + errnoSuffix(err));
+    return CommandOutcome::ok();
+}
+
+CommandOutcome guestFileRead(const JsonValue &args, CommandContext &context)
+{
+    const int64_t handle = args.value("handle")->toInt();
+    const JsonValue *countArg = args.value("count");
+    std::optional<LockedFile> file = lockHandle(context, handle);
+    if (!file)
+        return CommandOutcome::fail(handleNotFound(handle));
+    const int64_t count = countArg ? countArg->toInt() : DefaultReadCount;
+    if (count < 0 || count > MaxReadCount)
+        return CommandOutcome::fail(invalidCount(count));
+
+    FILE *stream = file->stream();
+    if (file->file->state == FileHandleTable::RwState::Writing) {
+        if (std::fflush(stream) == EOF)
+            return CommandOutcome::fail("failed to flush file" + errnoSuffix(errno));
+        file->file->state = FileHandleTable::RwState::New;
+    }
+
+    // Read straight into the buffer that is then encoded once; multi-megabyte reads are the
+    // common case for file transfer tools.
+    QByteArray data(count, Qt::Uninitialized);
+    const size_t got = std::fread(data.data(), 1, size_t(count), stream);
+    const int err = errno;
+    CommandOutcome outcome = CommandOutcome::ok();
+    if (std::ferror(stream)) {
+        outcome = CommandOutcome::fail("failed to read file" + errnoSuffix(err));
+    } else {
+        data.truncate(qsizetype(got));
+        JsonValue result = JsonValue::object();
+        result.insert("count", int64_t(got));
+        result.insert("buf-b64", data.toBase64());
+        result.insert("eof", bool(std::feof(stream)));
+        outcome = CommandOutcome::ok(std::move(result));
+        file->file->state = FileHandleTable::RwState::Reading;
+    }
+    std::clearerr(stream);
+    return outcome;
+}
+
+CommandOutcome guestFileWrite(const JsonValue &args, CommandContext &context)
+{
+    const int64_t handle = args.value("handle")->toInt();
+    if (!context.services().files->find(handle))
+        return CommandOutcome::fail(handleNotFound(handle));
+    // Decoded before taking the handle's lock (it may be large); errors are still reported in
+    // qemu-ga's order, after the switch from reading.
+    std::optional<QByteArray> data = decodeBase64(args.value("buf-b64")->toString());
+
+    std::optional<LockedFile> file = lockHandle(context, handle);
+    if (!file)
+        return CommandOutcome::fail(handleNotFound(handle));
+    FILE *stream = file->stream();
+    if (file->file->state == FileHandleTable::RwState::Reading) {
+        if (::fseeko(stream, 0, SEEK_CUR) == -1)
+            return CommandOutcome::fail("failed to seek file" + errnoSuffix(errno));
+        file->file->state = FileHandleTable::RwState::New;
+    }
+    if (!data)
+        return CommandOutcome::fail(QByteArray(Base64InvalidMessage));
+
+    const JsonValue *countArg = args.value("count");
+    const int64_t count = countArg ? countArg->toInt() : int64_t(data->size());
+    if (count < 0 || count > data->size())
+        return CommandOutcome::fail(invalidCount(count));
+
+    const size_t written = std::fwrite(data->constData(), 1, size_t(count), stream);
+    const int err = errno;
+    CommandOutcome outcome = CommandOutcome::ok();
+    if (std::ferror(stream)) {
+        qCInfo(lcFiles, "guest-file-write failed, handle: %lld", qlonglong(handle));
+        outcome = CommandOutcome::fail("failed to write to file" + errnoSuffix(err));
+    } else {
+        JsonValue result = JsonValue::object();
+        result.insert("count", int64_t(written));
+        result.insert("eof", bool(std::feof(stream)));
+        outcome = CommandOutcome::ok(std::move(result));
+        file->file->state = FileHandleTable::RwState::Writing;
+    }
+    std::clearerr(stream);
+    return outcome;
+}
+
+CommandOutcome guestFileSeek(const JsonValue &args, CommandContext &context)
+{
+    const int64_t handle = args.value("handle")->toInt();
+    std::optional<LockedFile> file = lockHandle(context, handle);
+    if (!file)
+        return CommandOutcome::fail(handleNotFound(handle));
+
+    // QGA_SEEK_SET/CUR/END are 0/1/2, the same as SEEK_SET/CUR/END on Linux.
+    const JsonValue &whenceArg = *args.value("whence");
+    int64_t whence = 0;
+    if (whenceArg.isString()) {
+        const QByteArray &name = whenceArg.toString();
+        whence = name == "set" ? SEEK_SET : name == "cur" ? SEEK_CUR : SEEK_END;
+    } else {
+        whence = whenceArg.toInt();
+        if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+            return CommandOutcome::fail("invalid whence code " + QByteArray::number(qlonglong(whence)));
+    }
+
+    FILE *stream = file->stream();
+    CommandOutcome outcome = CommandOutcome::ok();
+    if (::fseeko(stream, off_t(args.value("offset")->toInt()), int(whence)) == -1) {
+        const int err = errno;
+        outcome = CommandOutcome::fail("failed to seek file" + errnoSuffix(err));
+        // Not seekable: stdio does not buffer such a stream across the switch anyway.
+        if (err == ESPIPE)
+            file->file->state = FileHandleTable::RwState::New;
+    } else {
+        JsonValue result = JsonValue::object();
+        result.insert("position", int64_t(::ftello(stream)));
+        result.insert("eof", bool(std::feof(stream)));
+        outcome = CommandOutcome::ok(std::move(result));
+        file->file->state = FileHandleTable::RwState::New;
+    }
+    std::clearerr(stream);
+    return outcome;
+}
+
+CommandOutcome guestFileFlush(const JsonValue &args, CommandContext &context)
+{
+    const int64_t handle = args.value("handle")->toInt();
+    std::optional<LockedFile> file = lockHandle(context, handle);
+    if (!file)
+        return CommandOutcome::fail(handleNotFound(handle));
+    if (std::fflush(file->stream()) == EOF)
+        return CommandOutcome::fail("failed to flush file" + errnoSuffix(errno));
+    file->file->state = FileHandleTable::RwState::New;
+    return CommandOutcome::ok();
+}
+
+CommandDescriptor fileCommand(CommandDescriptor d)
+{
+    d.execution = CommandDescriptor::Execution::Worker;
+    d.fsAccess = CommandDescriptor::FsAccess::Shared;
+    return d;
+}
+
+} // namespace
+
+void registerFileCommands(CommandRegistry &registry)
+{
+    using namespace args;
+    const ArgField handle = required("handle", integer());
+    registry.add(fileCommand({"guest-file-open", {required("path", string()), optional("mode", string())}, guestFileOpen}));
+    registry.add(fileCommand({"guest-file-close", {handle}, guestFileClose}));
+    registry.add(fileCommand({"guest-file-read", {handle, optional("count", integer())}, guestFileRead}));
+    registry.add(fileCommand({"guest-file-write",
+                              {handle, required("buf-b64", string()), optional("count", integer())},
+                              guestFileWrite}));
+    registry.add(fileCommand({"guest-file-seek",
+                              {handle, required("offset", integer()),
+                               required("whence", alternate("GuestFileWhence", integer(),
+                                                            enumeration({"set", "cur", "end"}), nullptr))},
+                              guestFileSeek}));
+    registry.add(fileCommand({"guest-file-flush", {handle}, guestFileFlush}));
+}
+
+} // namespace qtga

@@ -1,0 +1,23 @@
+// os-release as qemu-ga's guest-get-osinfo reads it (spec §5.15): the text is loaded as a GLib
+// key file behind an "[os-release]" header, and each value goes through qemu-ga's own unquoting,
+// quirks included.
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+
+#include <optional>
+
+namespace qtga {
+
+// The os-release keys guest-get-osinfo reports (ID, NAME, PRETTY_NAME, VERSION, VERSION_ID,
+// VARIANT, VARIANT_ID) that are present, with their processed values; nullopt when qemu-ga would
+// ignore the whole file (not UTF-8, or a line GLib cannot parse).
+std::optional<QHash<QByteArray, QByteArray>> parseOsRelease(const QByteArray &content);
+
+// qemu-ga's value post-processing: an unquoted value is cut at the first space, then at the
+// first ';'; a value starting with '"' is taken up to the next unescaped '"' with \$ \' \" \\ \`
+// unescaped (and, when the closing quote is missing, the tail of the raw text left in place).
+QByteArray processOsReleaseValue(const QByteArray &raw);
+
+} // namespace qtga

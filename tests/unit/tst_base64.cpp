@@ -1,0 +1,84 @@
+// qemu-ga's base64 input rules (spec §5.1): QEMU's alphabet check, then GLib's lenient decoder.
+// The expected bytes were taken from Debian's qemu-ga 7.2 (guest-file-write, then read back).
+#include "commands/base64.h"
+
+#include <QTest>
+
+using namespace qtga;
+
+class tst_Base64 : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void decode_data();
+    void decode();
+    void rejected_data();
+    void rejected();
+    void roundTrip();
+};
+
+void tst_Base64::decode_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::newRow("empty") << QByteArray() << QByteArray();
+    QTest::newRow("padded") << QByteArray("QQ==") << QByteArray("A");
+    QTest::newRow("unpadded remainder dropped") << QByteArray("QQ") << QByteArray();
+    QTest::newRow("short padding dropped") << QByteArray("QQ=") << QByteArray();
+    QTest::newRow("single digit") << QByteArray("Q") << QByteArray();
+    QTest::newRow("three pads") << QByteArray("Q===") << QByteArray("\x40");
+    QTest::newRow("newlines skipped") << QByteArray("QUJD\nRA==") << QByteArray("ABCD");
+    QTest::newRow("leading pad") << QByteArray("=QUJ") << QByteArray("\x01\x05\x09");
+    QTest::newRow("pad mid-stream") << QByteArray("QQ==QQ==") << QByteArray("AA");
+    QTest::newRow("only pads") << QByteArray("====") << QByteArray(1, '\0');
+    QTest::newRow("alternating pads") << QByteArray("Q=Q=") << QByteArray("\x40\x04");
+    QTest::newRow("partial group") << QByteArray("QUJDRA") << QByteArray("ABC");
+    QTest::newRow("partial group with pad") << QByteArray("QUJDRA=") << QByteArray("ABC");
+    QTest::newRow("pad third") << QByteArray("QU=JD") << QByteArray("A\x09");
+    QTest::newRow("only newlines") << QByteArray("\n\n") << QByteArray();
+    QTest::newRow("newline inside group") << QByteArray("QUJ\nD") << QByteArray("ABC");
+    QTest::newRow("newlines between pads") << QByteArray("Q\n=\n=\nQ") << QByteArray("\x40\x10");
+    QTest::newRow("all digits") << QByteArray("+/+/") << QByteArray("\xfb\xff\xbf");
+}
+
+void tst_Base64::decode()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, bytes);
+    const std::optional<QByteArray> decoded = decodeBase64(text);
+    QVERIFY(decoded);
+    QCOMPARE(*decoded, bytes);
+}
+
+void tst_Base64::rejected_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("dollar") << QByteArray("YWJj$");
+    QTest::newRow("space") << QByteArray("YW Jj");
+    QTest::newRow("carriage return") << QByteArray("YWJj\r\n");
+    QTest::newRow("tab") << QByteArray("\tYWJj");
+    QTest::newRow("url-safe minus") << QByteArray("YW-j");
+    QTest::newRow("url-safe underscore") << QByteArray("YW_j");
+    QTest::newRow("non-ASCII") << QByteArray("\xc3\xa9");
+    QTest::newRow("modified UTF-8 NUL") << QByteArray("YW\xc0\x80");
+}
+
+void tst_Base64::rejected()
+{
+    QFETCH(QByteArray, text);
+    QVERIFY(!decodeBase64(text));
+}
+
+void tst_Base64::roundTrip()
+{
+    QByteArray data(70000, Qt::Uninitialized);
+    for (qsizetype i = 0; i < data.size(); ++i)
+        data[i] = char(i * 131 + 7);
+    for (qsizetype size : {0, 1, 2, 3, 4, 5, 69999, 70000}) {
+        const QByteArray part = data.left(size);
+        QCOMPARE(decodeBase64(part.toBase64()).value_or("<rejected>"), part);
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_Base64)
+#include "tst_base64.moc"
