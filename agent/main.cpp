@@ -9,6 +9,7 @@
 #include <QLoggingCategory>
 
 #include <clocale>
+#include <malloc.h>
 #include <csignal>
 #include <cstdio>
 
@@ -37,6 +38,11 @@ int main(int argc, char **argv)
 {
     // A client that goes away must make our write fail, not kill us.
     std::signal(SIGPIPE, SIG_IGN);
+    // Multi-megabyte buffers (file transfer, exec output) are mapped and unmapped on their own,
+    // so memory goes back to the system after a transfer instead of staying in malloc's arenas;
+    // and worker threads share two arenas rather than one each.
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_ARENA_MAX, 2);
 
     QStringList arguments;
     for (int i = 0; i < argc; ++i)

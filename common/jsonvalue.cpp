@@ -79,6 +79,7 @@ bool JsonValue::operator==(const JsonValue &other) const
     case Type::Double:
         return m_scalar.d == other.m_scalar.d;
     case Type::String:
+    case Type::RawJson:
         return m_string == other.m_string;
     case Type::Array:
         return m_items == other.m_items;

@@ -14,7 +14,7 @@ namespace qtga {
 class JsonValue
 {
 public:
-    enum class Type : uint8_t { Null, Bool, Int, UInt, Double, String, Array, Object };
+    enum class Type : uint8_t { Null, Bool, Int, UInt, Double, String, Array, Object, RawJson };
     using Array = std::vector<JsonValue>;
     struct Member;
     using Object = std::vector<Member>;
@@ -34,6 +34,14 @@ public:
     JsonValue(Object members);
 
     static JsonValue object() { return JsonValue(Object{}); }
+    // Text that is already valid, compact JSON (e.g. a quoted base64 string built in place);
+    // the writer copies it verbatim instead of escaping a multi-megabyte string again.
+    static JsonValue rawJson(QByteArray json)
+    {
+        JsonValue v(std::move(json));
+        v.m_type = Type::RawJson;
+        return v;
+    }
     static JsonValue array() { return JsonValue(Array{}); }
 
     Type type() const { return m_type; }
@@ -46,11 +54,13 @@ public:
     bool isString() const { return m_type == Type::String; }
     bool isArray() const { return m_type == Type::Array; }
     bool isObject() const { return m_type == Type::Object; }
+    bool isRawJson() const { return m_type == Type::RawJson; }
 
     bool toBool() const { return m_scalar.b; }
     int64_t toInt() const { return m_scalar.i; }
     uint64_t toUInt() const { return m_scalar.u; }
     double toDouble() const;
+    // The string, or the JSON text of a RawJson value.
     const QByteArray &toString() const { return m_string; }
     QByteArray &stringRef() { return m_string; }
 

@@ -106,6 +106,20 @@ std::vector<int> qdictIterationOrder(const JsonValue::Object &members)
     return order;
 }
 
+namespace {
+// Bytes that can be copied to a JSON string as they are: printable ASCII but '"' and '\\'.
+struct PlainBytes
+{
+    bool table[256];
+    constexpr PlainBytes() : table()
+    {
+        for (int c = 0x20; c < 0x7F; ++c)
+            table[c] = c != '"' && c != '\\';
+    }
+};
+constexpr PlainBytes plainBytes;
+} // namespace
+
 static void appendEscape(QByteArray &out, int cp)
 {
     char buf[16];
@@ -121,12 +135,8 @@ void appendJsonString(QByteArray &out, const char *data, qsizetype size)
     while (p < end) {
         // Runs of printable ASCII are the common case (base64 payloads, names): copy them whole.
         const char *run = p;
-        while (run < end) {
-            unsigned char c = static_cast<unsigned char>(*run);
-            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
-                break;
+        while (run < end && plainBytes.table[static_cast<unsigned char>(*run)])
             ++run;
-        }
         if (run != p) {
             out.append(p, run - p);
             p = run;
@@ -206,6 +216,9 @@ void appendJson(QByteArray &out, const JsonValue &value)
     case JsonValue::Type::String:
         appendJsonString(out, value.toString().constData(), value.toString().size());
         return;
+    case JsonValue::Type::RawJson:
+        out.append(value.toString());
+        return;
     case JsonValue::Type::Array: {
         out.append('[');
         bool first = true;
@@ -237,9 +250,34 @@ void appendJson(QByteArray &out, const JsonValue &value)
     }
 }
 
+qsizetype jsonSizeHint(const JsonValue &value)
+{
+    switch (value.type()) {
+    case JsonValue::Type::String:
+        return value.toString().size() + 2;
+    case JsonValue::Type::RawJson:
+        return value.toString().size();
+    case JsonValue::Type::Array: {
+        qsizetype total = 2;
+        for (const JsonValue &item : value.items())
+            total += jsonSizeHint(item) + 2;
+        return total;
+    }
+    case JsonValue::Type::Object: {
+        qsizetype total = 2;
+        for (const auto &m : value.members())
+            total += m.key.size() + 6 + jsonSizeHint(m.value);
+        return total;
+    }
+    default:
+        return 24;
+    }
+}
+
 QByteArray toJson(const JsonValue &value)
 {
     QByteArray out;
+    out.reserve(jsonSizeHint(value));
     appendJson(out, value);
     return out;
 }

@@ -15,6 +15,10 @@ namespace qtga {
 void appendJson(QByteArray &out, const JsonValue &value);
 QByteArray toJson(const JsonValue &value);
 
+// Roughly the serialised size (exact for ASCII strings and RawJson), for reserving the output
+// buffer once: a multi-megabyte response is then one allocation, never a chain of reallocations.
+qsizetype jsonSizeHint(const JsonValue &value);
+
 // Appends a quoted JSON string; `data` is (modified) UTF-8, invalid sequences become \uFFFD.
 void appendJsonString(QByteArray &out, const char *data, qsizetype size);
 

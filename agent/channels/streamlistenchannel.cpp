@@ -80,6 +80,11 @@ void StreamListenChannel::onAcceptable()
             return;
         }
         ++m_accepted;
+        // Multi-megabyte answers (file reads, exec output) leave in a few large writes instead
+        // of hundreds of 64 KiB ones. As root the system-wide cap does not apply.
+        const int sendBuffer = 4 << 20;
+        if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sendBuffer, sizeof sendBuffer) < 0)
+            ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
         auto *peer = new FdStreamPeer(fd, peerDescription(fd), FdStreamPeer::EofMeaning::Closed, this);
         ++m_peers;
         setState(State::HostConnected);

@@ -24,6 +24,22 @@ constexpr std::array<unsigned char, 256> makeRanks()
 
 constexpr std::array<unsigned char, 256> Ranks = makeRanks();
 
+constexpr char Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Two output characters for every 12-bit value: half the table look-ups of a per-6-bit loop.
+struct PairTable
+{
+    char pairs[4096][2];
+    constexpr PairTable() : pairs()
+    {
+        for (int i = 0; i < 4096; ++i) {
+            pairs[i][0] = Alphabet[i >> 6];
+            pairs[i][1] = Alphabet[i & 63];
+        }
+    }
+};
+constexpr PairTable Pairs;
+
 } // namespace
 
 std::optional<QByteArray> decodeBase64(const QByteArray &text)
@@ -61,6 +77,57 @@ std::optional<QByteArray> decodeBase64(const QByteArray &text)
     }
     out.truncate(produced);
     return out;
+}
+
+Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput)
+    : m_json((maxInput + 2) / 3 * 4 + 2, Qt::Uninitialized), m_out(m_json.data())
+{
+    *m_out++ = '"';
+}
+
+void Base64JsonBuilder::append(const char *data, qsizetype size)
+{
+    const auto *in = reinterpret_cast<const unsigned char *>(data);
+    const qsizetype whole = size - size % 3;
+    char *out = m_out;
+    for (qsizetype i = 0; i < whole; i += 3) {
+        const uint32_t v = (uint32_t(in[i]) << 16) | (uint32_t(in[i + 1]) << 8) | in[i + 2];
+        const char *a = Pairs.pairs[v >> 12];
+        const char *b = Pairs.pairs[v & 0xFFF];
+        out[0] = a[0];
+        out[1] = a[1];
+        out[2] = b[0];
+        out[3] = b[1];
+        out += 4;
+    }
+    if (size % 3 == 1) {
+        const uint32_t v = uint32_t(in[whole]) << 16;
+        *out++ = Alphabet[v >> 18];
+        *out++ = Alphabet[(v >> 12) & 63];
+        *out++ = '=';
+        *out++ = '=';
+    } else if (size % 3 == 2) {
+        const uint32_t v = (uint32_t(in[whole]) << 16) | (uint32_t(in[whole + 1]) << 8);
+        *out++ = Alphabet[v >> 18];
+        *out++ = Alphabet[(v >> 12) & 63];
+        *out++ = Alphabet[(v >> 6) & 63];
+        *out++ = '=';
+    }
+    m_out = out;
+}
+
+JsonValue Base64JsonBuilder::finish()
+{
+    *m_out++ = '"';
+    m_json.truncate(m_out - m_json.constData());
+    return JsonValue::rawJson(std::move(m_json));
+}
+
+JsonValue base64JsonString(const char *data, qsizetype size)
+{
+    Base64JsonBuilder builder(size);
+    builder.append(data, size);
+    return builder.finish();
 }
 
 } // namespace qtga

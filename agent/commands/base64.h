@@ -2,6 +2,8 @@
 // GLib's lenient g_base64_decode(), and g_base64_encode() for output.
 #pragma once
 
+#include "jsonvalue.h"
+
 #include <QByteArray>
 
 #include <optional>
@@ -15,5 +17,26 @@ inline constexpr char Base64InvalidMessage[] = "Base64 data contains invalid cha
 // of its group of four (so padding in the middle is accepted), and a trailing partial group is
 // dropped.
 std::optional<QByteArray> decodeBase64(const QByteArray &text);
+
+// Standard padded base64 of `data` (what g_base64_encode() gives) as a quoted JSON string,
+// built in one buffer: base64 needs no escaping, so the response writer copies it as it is.
+JsonValue base64JsonString(const char *data, qsizetype size);
+
+// Builds the same quoted base64 JSON string piece by piece, so a large file can be read in
+// small chunks and encoded straight into the response instead of into an intermediate buffer.
+class Base64JsonBuilder
+{
+public:
+    // At most `maxInput` bytes will be appended.
+    explicit Base64JsonBuilder(qsizetype maxInput);
+    // Every call but the last must append a multiple of 3 bytes.
+    void append(const char *data, qsizetype size);
+    JsonValue finish();
+
+private:
+    QByteArray m_json;
+    char *m_out;
+};
+inline JsonValue base64JsonString(const QByteArray &data) { return base64JsonString(data.constData(), data.size()); }
 
 } // namespace qtga

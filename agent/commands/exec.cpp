@@ -88,9 +88,9 @@ CommandOutcome guestExecStatus(const JsonValue &args, CommandContext &context)
     const bool hasOut = !status->out.isEmpty();
     const bool hasErr = !status->err.isEmpty();
     if (hasOut)
-        result.insert("out-data", status->out.toBase64());
+        result.insert("out-data", base64JsonString(status->out));
     if (hasErr)
-        result.insert("err-data", status->err.toBase64());
+        result.insert("err-data", base64JsonString(status->err));
     if (hasOut)
         result.insert("out-truncated", status->outTruncated);
     if (hasErr)

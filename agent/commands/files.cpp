@@ -16,6 +16,8 @@
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
+#include <algorithm>
 
 namespace qtga {
 
@@ -190,19 +192,31 @@ CommandOutcome guestFileRead(const JsonValue &args, CommandContext &context)
         file->file->state = FileHandleTable::RwState::New;
     }
 
-    // Read straight into the buffer that is then encoded once; multi-megabyte reads are the
-    // common case for file transfer tools.
-    QByteArray data(count, Qt::Uninitialized);
-    const size_t got = std::fread(data.data(), 1, size_t(count), stream);
-    const int err = errno;
+    // Multi-megabyte reads are the common case for file transfer tools: read in small chunks
+    // and encode each straight into the response, with no file-sized intermediate buffer.
+    // Reading in pieces is the same as one fread(): it stops early only at end of file or on
+    // an error, and an error fails the whole read either way.
+    constexpr size_t Chunk = 3 * 64 * 1024;
+    static thread_local std::vector<char> buffer(Chunk);
+    Base64JsonBuilder encoded(count);
+    size_t got = 0;
+    int err = 0;
+    while (got < size_t(count)) {
+        const size_t want = std::min(Chunk, size_t(count) - got);
+        const size_t n = std::fread(buffer.data(), 1, want, stream);
+        err = errno;
+        encoded.append(buffer.data(), qsizetype(n));
+        got += n;
+        if (n < want)
+            break;
+    }
     CommandOutcome outcome = CommandOutcome::ok();
     if (std::ferror(stream)) {
         outcome = CommandOutcome::fail("failed to read file" + errnoSuffix(err));
     } else {
-        data.truncate(qsizetype(got));
         JsonValue result = JsonValue::object();
         result.insert("count", int64_t(got));
-        result.insert("buf-b64", data.toBase64());
+        result.insert("buf-b64", encoded.finish());
         result.insert("eof", bool(std::feof(stream)));
         outcome = CommandOutcome::ok(std::move(result));
         file->file->state = FileHandleTable::RwState::Reading;

@@ -15,6 +15,7 @@ namespace {
 QByteArray finishLine(const JsonValue &response, bool delimit)
 {
     QByteArray line;
+    line.reserve(jsonSizeHint(response) + 2);
     if (delimit)
         line.append(char(0xFF));
     appendJson(line, response);
@@ -171,8 +172,11 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Respo
         timer.start();
         CommandContext context(m_services);
         CommandOutcome outcome = cmd->run(args, context);
-        finish(*cmd, std::move(outcome), context.delimitedResponseRequested(),
-               id ? std::optional<JsonValue>(*id) : std::nullopt, timer.nsecsElapsed() / 1000, respond);
+        const bool succeeded = !outcome.isError();
+        const QByteArray line = responseLine(*cmd, std::move(outcome), context.delimitedResponseRequested(),
+                                             id ? std::optional<JsonValue>(*id) : std::nullopt);
+        Q_EMIT commandFinished(cmd->name, succeeded, timer.nsecsElapsed() / 1000);
+        respond(line);
         return;
     }
 
@@ -206,34 +210,31 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Respo
             outcome = run();
         }
         const qint64 micros = timer.nsecsElapsed() / 1000;
-        const bool delimit = context.delimitedResponseRequested();
-        QMetaObject::invokeMethod(this, [this, cmd, guard, idCopy, outcome = std::move(*outcome), delimit, micros,
-                                         respond]() mutable {
-            if (!guard) {
-                Q_EMIT commandFinished(cmd->name, !outcome.isError(), micros);
-                return; // the client went away while the command ran
-            }
-            finish(*cmd, std::move(outcome), delimit, idCopy, micros, respond);
+        const bool succeeded = !outcome->isError();
+        // Serialised here, off the event loop: a multi-megabyte answer must not stall the
+        // other clients while it is written out.
+        QByteArray line = responseLine(*cmd, std::move(*outcome), context.delimitedResponseRequested(), idCopy);
+        QMetaObject::invokeMethod(this, [this, cmd, guard, line = std::move(line), succeeded, micros, respond]() {
+            Q_EMIT commandFinished(cmd->name, succeeded, micros);
+            if (guard)
+                respond(line);
         }, Qt::QueuedConnection);
     });
 }
 
-void Dispatcher::finish(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
-                        const std::optional<JsonValue> &id, qint64 durationMicros, const Responder &respond)
+QByteArray Dispatcher::responseLine(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
+                                    const std::optional<JsonValue> &id)
 {
-    Q_EMIT commandFinished(cmd.name, !outcome.isError(), durationMicros);
     JsonValue response = JsonValue::object();
-    if (outcome.isError()) {
+    if (outcome.isError())
         response.insert("error", errorObject(outcome.error().cls, outcome.error().desc));
-    } else if (!cmd.successResponse) {
-        respond(QByteArray());
-        return;
-    } else {
+    else if (!cmd.successResponse)
+        return QByteArray();
+    else
         response.insert("return", std::move(outcome.value()));
-    }
     if (id)
         response.insert("id", *id);
-    respond(finishLine(response, delimit && !outcome.isError()));
+    return finishLine(response, delimit && !outcome.isError());
 }
 
 } // namespace qtga

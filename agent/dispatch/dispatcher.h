@@ -58,8 +58,10 @@ Q_SIGNALS:
 
 private:
     void recomputeEnabled();
-    void finish(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
-                const std::optional<JsonValue> &id, qint64 durationMicros, const Responder &respond);
+    // The complete response line for a finished command; empty for a success that sends
+    // nothing. Thread-safe.
+    static QByteArray responseLine(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
+                                   const std::optional<JsonValue> &id);
 
     const CommandRegistry &m_registry;
     AgentServices &m_services;

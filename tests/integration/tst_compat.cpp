@@ -23,7 +23,8 @@ QByteArray shapeOf(const JsonValue &v)
     case JsonValue::Type::Int:
     case JsonValue::Type::UInt: return "int";
     case JsonValue::Type::Double: return "number";
-    case JsonValue::Type::String: return "str";
+    case JsonValue::Type::String:
+    case JsonValue::Type::RawJson: return "str";
     case JsonValue::Type::Array: return v.items().empty() ? "[]" : "[" + shapeOf(v.items().front()) + "]";
     case JsonValue::Type::Object: {
         QByteArray out = "{";

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void rejected_data();
     void rejected();
     void roundTrip();
+    void encodesAsQuotedJsonString();
 };
 
 void tst_Base64::decode_data()
@@ -77,6 +78,21 @@ void tst_Base64::roundTrip()
     for (qsizetype size : {0, 1, 2, 3, 4, 5, 69999, 70000}) {
         const QByteArray part = data.left(size);
         QCOMPARE(decodeBase64(part.toBase64()).value_or("<rejected>"), part);
+    }
+}
+
+void tst_Base64::encodesAsQuotedJsonString()
+{
+    // Every length class (0, 1 and 2 bytes of padding) and every byte value.
+    QByteArray data;
+    for (int i = 0; i < 1000; ++i)
+        data.append(char((i * 7919) & 0xFF));
+    for (int size = 0; size <= 300; ++size) {
+        const QByteArray chunk = data.left(size);
+        const JsonValue json = base64JsonString(chunk);
+        QVERIFY(json.isRawJson());
+        QCOMPARE(json.toString(), '"' + chunk.toBase64() + '"');
+        QCOMPARE(decodeBase64(json.toString().mid(1, json.toString().size() - 2)).value(), chunk);
     }
 }
 
