@@ -88,7 +88,15 @@ int main(int argc, char **argv)
     if (config.daemonize)
         daemon::forkAndWaitForChild();
 
+    // Qt's own poll() loop does less per wake-up than the GLib one, and the agent needs
+    // nothing from GLib's main context. The variable is only for our own start-up: guest-exec
+    // children inherit the environment and must see it as it was.
+    const bool choseDispatcher = !qEnvironmentVariableIsSet("QT_NO_GLIB");
+    if (choseDispatcher)
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
+    if (choseDispatcher)
+        qunsetenv("QT_NO_GLIB");
     // The wire format prints doubles with printf: keep the decimal point a point.
     std::setlocale(LC_NUMERIC, "C");
     logging::install();

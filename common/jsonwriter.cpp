@@ -87,22 +87,22 @@ uint32_t qdictBucket(const char *key, qsizetype size)
     return (1103515243u * value + 12345u) % 512u;
 }
 
-std::vector<int> qdictIterationOrder(const JsonValue::Object &members)
+MemberOrder qdictIterationOrder(const JsonValue::Object &members)
 {
-    std::vector<std::pair<uint32_t, int>> keyed;
-    keyed.reserve(members.size());
+    QVarLengthArray<std::pair<uint32_t, int>, 16> keyed;
+    keyed.reserve(qsizetype(members.size()));
     for (size_t i = 0; i < members.size(); ++i) {
         const QByteArray &k = members[i].key;
-        keyed.emplace_back(qdictBucket(k.constData(), k.size()), int(i));
+        keyed.append({qdictBucket(k.constData(), k.size()), int(i)});
     }
     // Buckets in ascending order; inside a bucket the newest entry comes first.
     std::sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
         return a.first != b.first ? a.first < b.first : a.second > b.second;
     });
-    std::vector<int> order;
+    MemberOrder order;
     order.reserve(keyed.size());
     for (const auto &k : keyed)
-        order.push_back(k.second);
+        order.append(k.second);
     return order;
 }
 

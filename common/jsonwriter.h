@@ -6,6 +6,7 @@
 #include "jsonvalue.h"
 
 #include <QByteArray>
+#include <QVarLengthArray>
 
 #include <cstdint>
 #include <vector>
@@ -25,7 +26,9 @@ void appendJsonString(QByteArray &out, const char *data, qsizetype size);
 // The QDict bucket (0..511) of a key, and the order in which a QDict built by inserting `keys`
 // in sequence would iterate them (as indices into `keys`).
 uint32_t qdictBucket(const char *key, qsizetype size);
-std::vector<int> qdictIterationOrder(const JsonValue::Object &members);
+// Small objects (all of the protocol's) are ordered without touching the heap.
+using MemberOrder = QVarLengthArray<int, 16>;
+MemberOrder qdictIterationOrder(const JsonValue::Object &members);
 
 // QEMU's mod_utf8_codepoint(): decodes one code point of modified UTF-8 at `p` (at most `n`
 // bytes), returns it or -1 when invalid, and stores where decoding stopped in `*end`.

@@ -70,12 +70,13 @@ int fourHex(const char *s, const char *end)
     return cp;
 }
 
+} // namespace
+
 // Recursive-descent parser over one message's tokens, reporting the first error the way
 // QEMU's json-parser.c does.
-class MessageParser
+class QgaFramer::Parser
 {
 public:
-    enum TokenType : uint8_t { LCurly, RCurly, LSquare, RSquare, Colon, Comma, Integer, Float, Keyword, String };
     struct Tok
     {
         TokenType type;
@@ -83,14 +84,27 @@ public:
         qsizetype size;
     };
 
-    explicit MessageParser(std::vector<Tok> tokens) : m_tokens(std::move(tokens)) {}
+    Parser(const std::vector<Token> &tokens, const char *text) : m_tokens(tokens), m_text(text) {}
 
     std::optional<JsonValue> parse() { return parseValue(); }
     const QByteArray &error() const { return m_error; }
 
 private:
-    const Tok *peek() const { return m_pos < m_tokens.size() ? &m_tokens[m_pos] : nullptr; }
-    const Tok *pop() { return m_pos < m_tokens.size() ? &m_tokens[m_pos++] : nullptr; }
+    const Tok *peek()
+    {
+        if (m_pos >= m_tokens.size())
+            return nullptr;
+        const Token &t = m_tokens[m_pos];
+        m_current = Tok{t.type, m_text + t.offset, t.size};
+        return &m_current;
+    }
+    const Tok *pop()
+    {
+        const Tok *t = peek();
+        if (t)
+            ++m_pos;
+        return t;
+    }
 
     void fail(const char *fmt, ...) __attribute__((format(printf, 2, 3)))
     {
@@ -335,12 +349,12 @@ private:
         return JsonValue(std::move(out));
     }
 
-    std::vector<Tok> m_tokens;
+    const std::vector<Token> &m_tokens;
+    const char *m_text;
+    Tok m_current{};
     size_t m_pos = 0;
     QByteArray m_error;
 };
-
-} // namespace
 
 QgaFramer::QgaFramer() : m_state(InStart) {}
 
@@ -358,8 +372,8 @@ void QgaFramer::dropMessage()
     m_braces = 0;
     m_brackets = 0;
     // Give back the memory of a large request instead of keeping it for the life of the session.
-    if (m_arena.capacity() > (qsizetype(1) << 20))
-        m_arena = QByteArray();
+    if (m_arena.capacity() > (size_t(1) << 20))
+        std::string().swap(m_arena);
     else
         m_arena.clear();
     m_tokenStart = 0;
@@ -367,7 +381,7 @@ void QgaFramer::dropMessage()
 
 void QgaFramer::emitLexicalError(std::vector<Event> &events)
 {
-    QByteArray token = m_arena.mid(m_tokenStart);
+    QByteArray token(m_arena.data() + m_tokenStart, qsizetype(m_arena.size()) - m_tokenStart);
     // QEMU prints the token with %s, so it ends at the first NUL byte.
     int nul = token.indexOf('\0');
     if (nul >= 0)
@@ -388,7 +402,7 @@ void QgaFramer::emitOversizedToken(std::vector<Event> &events)
     dropMessage();
 }
 
-void QgaFramer::emitToken(TokenType type, std::vector<Event> &events)
+void QgaFramer::emitToken(TokenType type, std::vector<Event> &events, bool structural)
 {
     switch (type) {
     case LCurly: ++m_braces; break;
@@ -397,7 +411,7 @@ void QgaFramer::emitToken(TokenType type, std::vector<Event> &events)
     case RSquare: --m_brackets; break;
     default: break;
     }
-    const qsizetype size = m_arena.size() - m_tokenStart;
+    const qsizetype size = structural ? 1 : qsizetype(m_arena.size()) - m_tokenStart;
     const char *limitError = nullptr;
     if (m_tokenBytes + size + 1 > MaxTokenSize)
         limitError = "JSON token size limit exceeded";
@@ -413,9 +427,9 @@ void QgaFramer::emitToken(TokenType type, std::vector<Event> &events)
         dropMessage();
         return;
     }
-    m_tokens.push_back(Token{type, m_tokenStart, size});
+    m_tokens.push_back(Token{type, m_tokenStart, structural ? 0 : size});
     m_tokenBytes += size;
-    m_tokenStart = m_arena.size();
+    m_tokenStart = qsizetype(m_arena.size());
     // The message ends when both counts are back to zero, or at once when either goes negative.
     if ((m_braces > 0 || m_brackets > 0) && m_braces >= 0 && m_brackets >= 0)
         return;
@@ -424,11 +438,7 @@ void QgaFramer::emitToken(TokenType type, std::vector<Event> &events)
 
 void QgaFramer::parseMessage(std::vector<Event> &events)
 {
-    std::vector<MessageParser::Tok> toks;
-    toks.reserve(m_tokens.size());
-    for (const Token &t : m_tokens)
-        toks.push_back({MessageParser::TokenType(t.type), m_arena.constData() + t.offset, t.size});
-    MessageParser parser(std::move(toks));
+    Parser parser(m_tokens, m_arena.data());
     std::optional<JsonValue> value = parser.parse();
     Event e;
     if (value && parser.error().isEmpty()) {
@@ -449,15 +459,15 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
         // Fast path through string bodies, stopping where the token size check must run.
         if (m_state == InDq || m_state == InSq) {
             const unsigned char quote = m_state == InDq ? '"' : '\'';
-            const qsizetype room = MaxTokenSize + 1 - (m_arena.size() - m_tokenStart);
+            const qsizetype room = MaxTokenSize + 1 - (qsizetype(m_arena.size()) - m_tokenStart);
             const unsigned char *limit = end - p > room ? p + room : end;
             const unsigned char *run = p;
             while (run < limit && isStringByte(*run) && *run != quote && *run != '\\')
                 ++run;
             if (run != p) {
-                m_arena.append(reinterpret_cast<const char *>(p), run - p);
+                m_arena.append(reinterpret_cast<const char *>(p), size_t(run - p));
                 p = run;
-                if (m_arena.size() - m_tokenStart > MaxTokenSize) {
+                if (qsizetype(m_arena.size()) - m_tokenStart > MaxTokenSize) {
                     emitOversizedToken(events);
                     m_state = InStart;
                 }
@@ -613,13 +623,17 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
                 consumed = true;
                 // Whitespace between tokens and skipped recovery bytes are not part of any token.
                 if (next != InStart && next != InRecovery)
-                    m_arena.append(char(c));
+                    m_arena.push_back(char(c));
                 m_state = next;
                 break;
             case Emit:
                 consumed = true;
-                m_arena.append(char(c));
-                emitToken(token, events);
+                if (token == String) {
+                    m_arena.push_back(char(c));
+                    emitToken(token, events);
+                } else {
+                    emitToken(token, events, true);
+                }
                 m_state = InStart;
                 break;
             case EmitLookahead:
@@ -631,14 +645,14 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
                 break;
             case Error:
                 consumed = true;
-                m_arena.append(char(c));
+                m_arena.push_back(char(c));
                 emitLexicalError(events);
                 m_state = InRecovery;
                 break;
             }
         }
         ++p;
-        if (m_arena.size() - m_tokenStart > MaxTokenSize) {
+        if (qsizetype(m_arena.size()) - m_tokenStart > MaxTokenSize) {
             emitOversizedToken(events);
             m_state = InStart;
         }

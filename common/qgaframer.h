@@ -9,6 +9,7 @@
 #include <QByteArray>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace qtga {
@@ -37,18 +38,20 @@ public:
     void reset();
 
     // Bytes currently held for an unfinished request (for tests and diagnostics).
-    qsizetype pendingBytes() const { return m_arena.size(); }
+    qsizetype pendingBytes() const { return qsizetype(m_arena.size()); }
 
 private:
     enum TokenType : uint8_t { LCurly, RCurly, LSquare, RSquare, Colon, Comma, Integer, Float, Keyword, String };
     struct Token
     {
         TokenType type;
-        qsizetype offset;
+        qsizetype offset;   // text in m_arena; structural tokens keep none
         qsizetype size;
     };
+    class Parser;
 
-    void emitToken(TokenType type, std::vector<Event> &events);
+    // `structural`: a one-byte token whose text is implied by its type and not stored.
+    void emitToken(TokenType type, std::vector<Event> &events, bool structural = false);
     void emitLexicalError(std::vector<Event> &events);
     void emitOversizedToken(std::vector<Event> &events);
     void dropMessage();
@@ -58,7 +61,7 @@ private:
     uint8_t m_state;
     qsizetype m_tokenStart = 0;   // the lexer's current token is m_arena[m_tokenStart..]
     // Streamer
-    QByteArray m_arena;           // text of the queued tokens followed by the token being lexed
+    std::string m_arena;          // text of the queued tokens followed by the token being lexed
     std::vector<Token> m_tokens;
     qsizetype m_tokenBytes = 0;
     int m_braces = 0;
