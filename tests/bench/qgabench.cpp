@@ -172,6 +172,7 @@ struct Target
     std::string name;
     std::string binary;   // empty for the floor
     bool full = true;     // speaks the whole protocol
+    bool agent = true;    // takes qemu-ga's options (else: the socket path is its only argument)
 };
 
 struct Instance
@@ -205,6 +206,8 @@ Instance start(const Target &t, const std::string &self, const std::string &fake
         ::dup2(null, 2);
         if (t.binary.empty()) {
             ::execl(self.c_str(), self.c_str(), "--floor-server", inst.socket.c_str(), nullptr);
+        } else if (!t.agent) {
+            ::execl(t.binary.c_str(), t.binary.c_str(), inst.socket.c_str(), nullptr);
         } else {
             ::execl(t.binary.c_str(), t.binary.c_str(), "-m", "unix-listen", "-p", inst.socket.c_str(), "-t",
                     inst.dir.c_str(), nullptr);
@@ -437,6 +440,7 @@ int main(int argc, char **argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
     std::string qtga, qemuGa = "/usr/sbin/qemu-ga";
+    std::string qtFloor = QTGA_QTFLOOR;
     int rounds = 5;
     std::string only;   // comma-separated metric keys to run, for profiling one path
     for (int i = 1; i < argc; ++i) {
@@ -483,7 +487,10 @@ int main(int argc, char **argv)
             f << block;
     }
 
-    std::vector<Target> targets{{"qtga", qtga, true}, {"qemu-ga", qemuGa, true}, {"floor", "", false}};
+    std::vector<Target> targets{{"qtga", qtga, true, true},
+                                {"qemu-ga", qemuGa, true, true},
+                                {"floor", "", false, false},
+                                {"qt-floor", qtFloor, false, false}};
     if (::access(qemuGa.c_str(), X_OK) != 0)
         die(qemuGa + " is not installed (apt-get install qemu-guest-agent)");
     std::map<std::string, std::map<std::string, std::vector<double>>> results;
@@ -546,7 +553,9 @@ int main(int argc, char **argv)
         {"p99_slow_ms", "guest-ping p99 while another client waits on a 2 s command (ms)", 2, false},
     };
     std::printf("Medians of %d rounds (qtga, qemu-ga and the floor alternate within each round).\n\n", rounds);
-    std::printf("| metric | qtga | qemu-ga | floor | qtga/qemu-ga | qtga/floor |\n|---|---|---|---|---|---|\n");
+    std::printf("floor: a plain poll() server answering each request with a fixed line; Qt floor: the same\n"
+                "on a Qt event loop (what Debian's Qt costs before any agent logic).\n\n");
+    std::printf("| metric | qtga | qemu-ga | floor | Qt floor | qtga/qemu-ga | qtga/floor |\n|---|---|---|---|---|---|---|\n");
     for (const Row &row : rows) {
         auto value = [&](const char *target) -> std::optional<double> {
             auto &v = results[target][row.key];
@@ -556,10 +565,11 @@ int main(int argc, char **argv)
         };
         auto show = [&](std::optional<double> v) { return v ? fmt(*v, row.precision) : std::string("n/a"); };
         auto q = value("qtga"), g = value("qemu-ga"), f = row.floorToo ? value("floor") : std::nullopt;
+        auto qf = row.floorToo ? value("qt-floor") : std::nullopt;
         std::string ratioG = q && g && *g != 0 ? fmt(*q / *g, 2) : "n/a";
         std::string ratioF = q && f && *f != 0 ? fmt(*q / *f, 2) : "n/a";
-        std::printf("| %s | %s | %s | %s | %s | %s |\n", row.label, show(q).c_str(), show(g).c_str(), show(f).c_str(),
-                    ratioG.c_str(), ratioF.c_str());
+        std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", row.label, show(q).c_str(), show(g).c_str(),
+                    show(f).c_str(), show(qf).c_str(), ratioG.c_str(), ratioF.c_str());
     }
     std::string cleanup = "rm -rf '" + work + "'";
     return std::system(cleanup.c_str()) == 0 ? 0 : 0;
