@@ -6,6 +6,7 @@
 #include "logging.h"
 #include "session.h"
 #include "signalrouter.h"
+#include "status/statusserver.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -67,7 +68,12 @@ bool Agent::start(QString *error)
     if (!m_state.load(frozen, error))
         return false;
 
+    int activatedStatusFd = -1;
     for (const ActivatedSocket &socket : std::as_const(m_activated)) {
+        if (socket.name == QLatin1String("status")) {
+            activatedStatusFd = socket.fd;
+            continue;
+        }
         auto *channel = new StreamListenChannel(socket.method, socket.address);
         channel->setName(socket.name);
         channel->adoptListeningFd(socket.fd);
@@ -97,7 +103,29 @@ bool Agent::start(QString *error)
         qCCritical(lcAgent).noquote() << "failed to initialize guest agent channel, will retry:" << openError;
         scheduleRetry(channel);
     }
+    startStatusServer(activatedStatusFd);
     return true;
+}
+
+// The status socket is a window for the desktop, not part of the host's contract: if it cannot
+// be opened the agent says so and serves the host anyway.
+void Agent::startStatusServer(int activatedFd)
+{
+    for (Channel *channel : std::as_const(m_channels))
+        m_statusTracker.watchChannel(channel);
+    m_statusTracker.watchDispatcher(&m_dispatcher);
+    m_statusTracker.watchFrozenState(&m_frozen);
+    m_statusServer = std::make_unique<StatusServer>(m_statusTracker);
+    if (activatedFd >= 0) {
+        m_statusServer->adoptListeningFd(activatedFd);
+        return;
+    }
+    const StatusSocketOptions options = statusSocketOptions(m_config);
+    if (options.path.isEmpty())
+        return;
+    QString error;
+    if (!m_statusServer->listen(options, &error))
+        qCCritical(lcAgent).noquote() << "status socket disabled:" << error;
 }
 
 Channel *Agent::createChannel(const ChannelSpec &spec, QString *error)

@@ -11,6 +11,7 @@
 #include "dispatch/dispatcher.h"
 #include "frozenstate.h"
 #include "state.h"
+#include "status/statustracker.h"
 
 #include <QList>
 #include <QObject>
@@ -24,6 +25,7 @@ namespace qtga {
 class Channel;
 class ChannelPeer;
 class Session;
+class StatusServer;
 
 class Agent : public QObject
 {
@@ -55,6 +57,7 @@ private:
     void onChannelFailed(Channel *channel, const QString &reason);
     void onPeerConnected(ChannelPeer *peer);
     void onSignal(int signo);
+    void startStatusServer(int activatedFd);
 
     Config m_config;
     StateStore m_state;
@@ -66,6 +69,8 @@ private:
     FrozenState m_frozen;
     QList<Channel *> m_channels;
     QList<ActivatedSocket> m_activated;
+    StatusTracker m_statusTracker;
+    std::unique_ptr<StatusServer> m_statusServer;
 };
 
 } // namespace qtga

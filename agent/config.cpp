@@ -2,6 +2,7 @@
 
 #include "keyfile.h"
 #include "qtga_version.h"
+#include "statusprotocol.h"
 
 #include <QFile>
 
@@ -31,6 +32,9 @@ const QStringList ChannelMethods = {
 constexpr int ChannelOption = 0x100;
 constexpr int HookTimeoutOption = 0x101;
 constexpr int WatchdogOption = 0x102;
+constexpr int StatusSocketOption = 0x103;
+constexpr int StatusSocketModeOption = 0x104;
+constexpr int StatusSocketGroupOption = 0x105;
 
 // Whole seconds that still fit a millisecond timer.
 constexpr int MaxSeconds = 2147483;
@@ -57,6 +61,9 @@ const option LongOptions[] = {
     {"channel", required_argument, nullptr, ChannelOption},
     {"fsfreeze-hook-timeout", required_argument, nullptr, HookTimeoutOption},
     {"fsfreeze-watchdog", required_argument, nullptr, WatchdogOption},
+    {"status-socket", required_argument, nullptr, StatusSocketOption},
+    {"status-socket-mode", required_argument, nullptr, StatusSocketModeOption},
+    {"status-socket-group", required_argument, nullptr, StatusSocketGroupOption},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -146,6 +153,16 @@ std::optional<int> parseSeconds(const QString &text)
     return seconds;
 }
 
+// An octal file mode such as 0660; nothing beyond the permission bits.
+std::optional<int> parseSocketMode(const QString &text)
+{
+    bool ok = false;
+    const int mode = text.trimmed().toInt(&ok, 8);
+    if (!ok || mode < 0 || mode > 0777)
+        return std::nullopt;
+    return mode;
+}
+
 bool isHelpValue(const char *value)
 {
     return qstrcmp(value, "help") == 0 || qstrcmp(value, "?") == 0;
@@ -226,10 +243,19 @@ QByteArray usageText(const QString &argv0, const QString &defaultConfigPath)
                "      --fsfreeze-watchdog=SECONDS\n"
                "                    thaw by ourselves when the host has not thawed this long\n"
                "                    after a freeze (default: never)\n"
+               "      --status-socket=PATH\n"
+               "                    read-only status socket for the tray and monitoring\n"
+               "                    (default %8; empty or \"none\" turns it off)\n"
+               "      --status-socket-mode=MODE\n"
+               "                    octal file mode of the status socket (default 0660)\n"
+               "      --status-socket-group=GROUP\n"
+               "                    group of the status socket (default qtga, root's group\n"
+               "                    when there is no such group)\n"
                "  -h, --help        display this help and exit\n")
         .arg(argv0, defaultConfigPath, QLatin1String(VirtioSerialDefaultPath),
              QLatin1String(IsaSerialDefaultPath), QLatin1String(DefaultPidFile),
-             QLatin1String(DefaultFsfreezeHook), QLatin1String(DefaultStateDir))
+             QLatin1String(DefaultFsfreezeHook), QLatin1String(DefaultStateDir),
+             QLatin1String(status::DefaultSocketPath))
         .toLocal8Bit();
 }
 
@@ -316,6 +342,31 @@ bool readSecondsKeys(const KeyFile &file, Config &config, QString *error)
     return true;
 }
 
+bool readStatusKeys(const KeyFile &file, Config &config, QString *error)
+{
+    const QString group = QLatin1String(GeneralGroup);
+    const auto read = [&](const char *key, std::optional<QString> &field) {
+        if (!file.hasKey(group, QLatin1String(key)))
+            return true;
+        field = file.getString(group, QLatin1String(key), error);
+        return field.has_value();
+    };
+    std::optional<QString> mode;
+    if (!read("status-socket", config.statusSocket) || !read("status-socket-group", config.statusSocketGroup)
+        || !read("status-socket-mode", mode)) {
+        return false;
+    }
+    if (mode) {
+        config.statusSocketMode = parseSocketMode(*mode);
+        if (!config.statusSocketMode) {
+            *error = QStringLiteral("Key file contains key \u201Cstatus-socket-mode\u201D which has a value that "
+                                    "cannot be interpreted.");
+            return false;
+        }
+    }
+    return true;
+}
+
 bool readGeneralGroup(const KeyFile &file, ParsedCommandLine &result, QString *error)
 {
     Config &config = result.config;
@@ -336,7 +387,8 @@ bool readGeneralGroup(const KeyFile &file, ParsedCommandLine &result, QString *e
     return readRpcList(file, blockKey, config.blockRpcs, error)
         && readRpcList(file, QStringLiteral("allow-rpcs"), config.allowRpcs, error)
         && readChannels(file, config.extraChannels, error)
-        && readSecondsKeys(file, config, error);
+        && readSecondsKeys(file, config, error)
+        && readStatusKeys(file, config, error);
 }
 
 // A missing file is only an error when -c named it; the default and QGA_CONF are optional.
@@ -407,6 +459,20 @@ private:
             return setSeconds(m_result.config.fsfreezeHookTimeout, "--fsfreeze-hook-timeout", argument);
         case WatchdogOption:
             return setSeconds(m_result.config.fsfreezeWatchdog, "--fsfreeze-watchdog", argument);
+        case StatusSocketOption:
+            m_result.config.statusSocket = QFile::decodeName(argument);
+            return true;
+        case StatusSocketGroupOption:
+            m_result.config.statusSocketGroup = QString::fromLocal8Bit(argument);
+            return true;
+        case StatusSocketModeOption:
+            m_result.config.statusSocketMode = parseSocketMode(QString::fromLocal8Bit(argument));
+            if (!m_result.config.statusSocketMode) {
+                return fail(QStringLiteral("--status-socket-mode: '%1' is not an octal file mode from 0 to 0777\n")
+                                .arg(QString::fromLocal8Bit(argument))
+                                .toLocal8Bit());
+            }
+            return true;
         case 's':
             return fail("-s/--service is only supported on Windows\n");
         case 'V':
@@ -557,6 +623,12 @@ QByteArray dumpConfig(const Config &config)
         if (const std::optional<int> &seconds = config.*key.field)
             add(key.name, QString::number(*seconds));
     }
+    if (config.statusSocket)
+        add("status-socket", config.statusSocket->isEmpty() ? QStringLiteral("none") : *config.statusSocket);
+    if (config.statusSocketMode)
+        add("status-socket-mode", QString::number(*config.statusSocketMode, 8).prepend(u'0'));
+    if (config.statusSocketGroup)
+        add("status-socket-group", *config.statusSocketGroup);
     return out;
 }
 

@@ -38,6 +38,11 @@ struct Config {
     std::optional<int> fsfreezeHookTimeout;
     // Seconds after a freeze without a thaw before the agent thaws by itself (unset: never).
     std::optional<int> fsfreezeWatchdog;
+    // The status socket for the tray (unset: /run/qtga/status.sock; empty or "none": off),
+    // its file mode (unset: 0660) and group (unset: qtga).
+    std::optional<QString> statusSocket;
+    std::optional<int> statusSocketMode;
+    std::optional<QString> statusSocketGroup;
 
     // Where the key file came from, for messages.
     QString configPath;

@@ -38,6 +38,7 @@ void FrozenState::enterFrozen()
     logging::setPaused(true);
     ++m_freezeCount;
     armWatchdog();
+    Q_EMIT frozenChanged(true);
 }
 
 void FrozenState::leaveFrozen()
@@ -66,6 +67,7 @@ void FrozenState::leaveFrozen()
                                       << ", fsfreeze may not function properly:" << error;
     }
     QMetaObject::invokeMethod(this, [this] { m_watchdog.stop(); }, Qt::QueuedConnection);
+    Q_EMIT frozenChanged(false);
 }
 
 void FrozenState::resumeFrozen(const QString &deferredLogFile)

@@ -40,6 +40,11 @@ public:
     // freeze without a thaw. 0 turns it off.
     void setWatchdog(int seconds, std::function<CommandOutcome()> thaw);
 
+Q_SIGNALS:
+    // From the thread that froze or thawed (a worker), with the transition lock held: connect
+    // queued.
+    void frozenChanged(bool frozen);
+
 private:
     void armWatchdog();
     void onWatchdogExpired();

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QThread>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -44,6 +45,12 @@ bool AgentProcess::start(const QStringList &extra, int timeoutMs)
     QStringList arguments{QStringLiteral("-m"), QStringLiteral("unix-listen"), QStringLiteral("-p"), socketPath(),
                           QStringLiteral("-t"), stateDir()};
     arguments += extra;
+    // Test agents must not share (or fight over) the machine-wide status socket.
+    const bool statusSocketGiven = std::any_of(extra.cbegin(), extra.cend(), [](const QString &a) {
+        return a.startsWith(QLatin1String("--status-socket"));
+    });
+    if (m_binary != referenceBinary() && !statusSocketGiven)
+        arguments << QStringLiteral("--status-socket=");
     m_process.start(m_binary, arguments);
     if (!m_process.waitForStarted(timeoutMs))
         return false;

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "keyfile.h"
 #include "qtga_version.h"
+#include "status/statussocket.h"
 
 #include <QFile>
 #include <QProcess>
@@ -98,6 +99,10 @@ private Q_SLOTS:
     void freezeTimes();
     void badFreezeTimeFatal_data();
     void badFreezeTimeFatal();
+    void statusSocket_data();
+    void statusSocket();
+    void badStatusSocketModeFatal_data();
+    void badStatusSocketModeFatal();
     void applyDefaults_data();
     void applyDefaults();
     void dumpConfig_data();
@@ -278,6 +283,7 @@ void TestConfig::helpNamesEveryOption_data()
         "-d, --daemonize", "-b, --block-rpcs", "-a, --allow-rpcs", "-s, --service",
         "-D, --dump-conf", "-r, --retry-path", "--channel=METHOD:PATH", "-h, --help",
         "--fsfreeze-hook-timeout=SECONDS", "--fsfreeze-watchdog=SECONDS",
+        "--status-socket=PATH", "--status-socket-mode=MODE", "--status-socket-group=GROUP", "/run/qtga/status.sock",
         "Usage: qtga-agent ", "/etc/qemu/fsfreeze-hook", "/var/run/qemu-ga.pid",
     };
     for (const char *name : names)
@@ -648,6 +654,81 @@ void TestConfig::badFreezeTimeFatal()
     QCOMPARE(parsed.output, QByteArray());
 }
 
+void TestConfig::statusSocket_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("path");  // the effective one: empty means off
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QString>("group");
+
+    QTest::newRow("defaults") << QByteArray() << QStringList{} << "/run/qtga/status.sock" << 0660 << "qtga";
+    QTest::newRow("options") << QByteArray()
+                             << QStringList{"--status-socket=/tmp/s.sock", "--status-socket-mode=0666",
+                                            "--status-socket-group", "users"}
+                             << "/tmp/s.sock" << 0666 << "users";
+    QTest::newRow("file") << QByteArray("[general]\nstatus-socket=/run/x.sock\nstatus-socket-mode=600\n"
+                                        "status-socket-group=wheel\n")
+                          << QStringList{} << "/run/x.sock" << 0600 << "wheel";
+    QTest::newRow("option beats file") << QByteArray("[general]\nstatus-socket=/run/x.sock\n")
+                                       << QStringList{"--status-socket", "/run/y.sock"} << "/run/y.sock" << 0660
+                                       << "qtga";
+    QTest::newRow("empty option turns it off") << QByteArray() << QStringList{"--status-socket="} << QString()
+                                               << 0660 << "qtga";
+    QTest::newRow("none in the file turns it off") << QByteArray("[general]\nstatus-socket=none\n") << QStringList{}
+                                                   << QString() << 0660 << "qtga";
+}
+
+void TestConfig::statusSocket()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QStringList, options);
+    QFETCH(QString, path);
+    QFETCH(int, mode);
+    QFETCH(QString, group);
+
+    const ParsedCommandLine parsed = parseWithFile(file, options);
+    QCOMPARE(parsed.action, StartupAction::Run);
+    QCOMPARE(parsed.errorOutput, QByteArray());
+    const StatusSocketOptions effective = statusSocketOptions(parsed.config);
+    QCOMPARE(effective.path, path);
+    QCOMPARE(effective.mode, mode);
+    QCOMPARE(effective.group, group);
+}
+
+void TestConfig::badStatusSocketModeFatal_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QByteArray>("message");
+
+    const QByteArray limits = " is not an octal file mode from 0 to 0777\n";
+    QTest::newRow("not octal") << QByteArray() << "--status-socket-mode=0689"
+                               << "--status-socket-mode: '0689'" + limits;
+    QTest::newRow("too big") << QByteArray() << "--status-socket-mode=4770" << "--status-socket-mode: '4770'" + limits;
+    QTest::newRow("words") << QByteArray() << "--status-socket-mode=rw" << "--status-socket-mode: 'rw'" + limits;
+    QTest::newRow("in the file") << QByteArray("[general]\nstatus-socket-mode=0999\n") << QString()
+                                 << QByteArray("error loading configuration from path: %1, Key file contains key "
+                                               "\u201Cstatus-socket-mode\u201D which has a value that cannot be "
+                                               "interpreted.\n");
+}
+
+void TestConfig::badStatusSocketModeFatal()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QString, option);
+    QFETCH(QByteArray, message);
+
+    const QString path = writeFile(QStringLiteral("status.conf"), file);
+    QStringList arguments{QStringLiteral("qtga-agent")};
+    if (!option.isEmpty())
+        arguments << option;
+    const ParsedCommandLine parsed = parseCommandLine(arguments, path);
+    QCOMPARE(parsed.action, StartupAction::Exit);
+    QCOMPARE(parsed.exitCode, 1);
+    QCOMPARE(parsed.errorOutput, QString::fromUtf8(message).arg(path).toLocal8Bit());
+}
+
 void TestConfig::applyDefaults_data()
 {
     QTest::addColumn<QString>("method");
@@ -735,6 +816,12 @@ void TestConfig::dumpConfig_data()
         << QByteArray("[general]\ndaemon=false\nmethod=unix-listen\npidfile=/var/run/qemu-ga.pid\n"
                       "statedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\n"
                       "allow-rpcs=\nfsfreeze-hook-timeout=15\nfsfreeze-watchdog=300\n");
+    QTest::newRow("status socket")
+        << QByteArray("[general]\nstatus-socket-group=users\n")
+        << QStringList{"-m", "unix-listen", "--status-socket=", "--status-socket-mode=666"}
+        << QByteArray("[general]\ndaemon=false\nmethod=unix-listen\npidfile=/var/run/qemu-ga.pid\n"
+                      "statedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\n"
+                      "allow-rpcs=\nstatus-socket=none\nstatus-socket-mode=0666\nstatus-socket-group=users\n");
     QTest::newRow("escapes")
         << QByteArray("[general]\nlogfile=\\s\\slead\\ttab\n")
         << QStringList{"-f", " \t\n\r x\ty ", "-t", "a\\b\nc\rd", "-b", " x, y"}

@@ -1,0 +1,28 @@
+// Creates the listening status socket the hardened way: the socket file has its mode and group
+// before anybody can connect, a stale file of a dead agent is replaced, and a live agent's
+// socket or a file that is not a socket is left alone.
+#pragma once
+
+#include <QString>
+
+namespace qtga {
+
+struct Config;
+
+struct StatusSocketOptions
+{
+    QString path;                        // empty: no status socket
+    int mode = 0660;
+    QString group = QStringLiteral("qtga");  // a name or a number
+};
+
+// The status socket of `config`: its path (the default when unset, empty when disabled with an
+// empty value or "none"), mode and group.
+StatusSocketOptions statusSocketOptions(const Config &config);
+
+// Returns a listening, non-blocking, close-on-exec socket, or -1 with a message that names the
+// call, the path and strerror(errno). A missing last directory of the path is created (0755).
+// A group that does not exist falls back to root's group with a warning in the log.
+int listenStatusSocket(const StatusSocketOptions &options, QString *error);
+
+} // namespace qtga

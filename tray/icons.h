@@ -1,0 +1,13 @@
+// The tray's SVG icons, rendered at the sizes panels and windows ask for.
+#pragma once
+
+#include "traystate.h"
+
+#include <QIcon>
+
+namespace qtga {
+
+QIcon stateIcon(TrayState state);
+QIcon applicationIcon();
+
+} // namespace qtga

@@ -1,0 +1,157 @@
+#include "traystate.h"
+
+#include "qtga_version.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+namespace qtga {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("qtga::TrayState", text);
+}
+
+QString timeText(const QDateTime &time)
+{
+    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+} // namespace
+
+TrayState trayStateOf(bool agentReachable, const status::AgentStatus &status)
+{
+    if (!agentReachable)
+        return TrayState::NotRunning;
+    if (status.frozen)
+        return TrayState::Frozen;
+    return status.hostConnected() ? TrayState::HostConnected : TrayState::NoHost;
+}
+
+QString trayStateIconPath(TrayState state)
+{
+    switch (state) {
+    case TrayState::NotRunning: return QStringLiteral(":/qtga/icons/agent-not-running.svg");
+    case TrayState::NoHost: return QStringLiteral(":/qtga/icons/agent-no-host.svg");
+    case TrayState::HostConnected: return QStringLiteral(":/qtga/icons/agent-host-connected.svg");
+    case TrayState::Frozen: return QStringLiteral(":/qtga/icons/agent-frozen.svg");
+    }
+    return QString();
+}
+
+QString trayStateTitle(TrayState state)
+{
+    switch (state) {
+    case TrayState::NotRunning: return tr("Guest agent not running");
+    case TrayState::NoHost: return tr("Guest agent running, no host connected");
+    case TrayState::HostConnected: return tr("Host connected");
+    case TrayState::Frozen: return tr("Filesystems frozen");
+    }
+    return QString();
+}
+
+QString trayStateDescription(TrayState state)
+{
+    switch (state) {
+    case TrayState::NotRunning:
+        return tr("The QEMU guest agent is not running or cannot be reached. The host cannot talk to "
+                  "this machine through it.");
+    case TrayState::NoHost:
+        return tr("The agent is running and waiting for the host to connect.");
+    case TrayState::HostConnected:
+        return tr("The host is connected to the agent and can manage this machine.");
+    case TrayState::Frozen:
+        return tr("The filesystems are frozen for a snapshot. Writes wait until the host thaws them.");
+    }
+    return QString();
+}
+
+QString channelStateText(status::ChannelState state)
+{
+    switch (state) {
+    case status::ChannelState::Closed: return tr("Closed");
+    case status::ChannelState::Listening: return tr("Listening");
+    case status::ChannelState::HostConnected: return tr("Host connected");
+    case status::ChannelState::WaitingForHost: return tr("Waiting for host");
+    case status::ChannelState::Retrying: return tr("Retrying");
+    case status::ChannelState::Error: return tr("Error");
+    }
+    return QString();
+}
+
+QString channelLabel(const status::ChannelStatus &channel)
+{
+    const QString where = channel.method + u' ' + channel.path;
+    return channel.name.isEmpty() ? where : QStringLiteral("%1 (%2)").arg(channel.name, where);
+}
+
+QString durationText(qint64 micros)
+{
+    if (micros < 1000)
+        return tr("%1 µs").arg(micros);
+    if (micros < 1000000)
+        return tr("%1 ms").arg(double(micros) / 1000.0, 0, 'f', micros < 10000 ? 1 : 0);
+    return tr("%1 s").arg(double(micros) / 1000000.0, 0, 'f', micros < 10000000 ? 2 : 1);
+}
+
+QString uptimeText(qint64 seconds)
+{
+    seconds = qMax<qint64>(seconds, 0);
+    const qint64 days = seconds / 86400;
+    const qint64 hours = seconds % 86400 / 3600;
+    const qint64 minutes = seconds % 3600 / 60;
+    if (days > 0)
+        return tr("%1 d %2 h").arg(days).arg(hours);
+    if (hours > 0)
+        return tr("%1 h %2 min").arg(hours).arg(minutes, 2, 10, QLatin1Char('0'));
+    if (minutes > 0)
+        return tr("%1 min %2 s").arg(minutes).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 s").arg(seconds);
+}
+
+QString trayToolTip(bool agentReachable, const status::AgentStatus &status)
+{
+    QStringList lines{tr("QEMU guest agent: %1").arg(trayStateTitle(trayStateOf(agentReachable, status)))};
+    if (agentReachable) {
+        for (const status::ChannelStatus &c : status.channels)
+            lines << QStringLiteral("%1: %2").arg(channelLabel(c), channelStateText(c.state).toLower());
+    }
+    return lines.join(u'\n');
+}
+
+QString diagnosticsSummary(bool agentReachable, const QString &socketPath, const QString &unreachableReason,
+                           const status::AgentStatus &status, const QDateTime &now)
+{
+    QStringList out;
+    out << QStringLiteral("qtga-tray %1 diagnostics, %2").arg(QLatin1String(QTGA_VERSION), timeText(now));
+    out << QStringLiteral("State: %1").arg(trayStateTitle(trayStateOf(agentReachable, status)));
+    out << QStringLiteral("Status socket: %1 (%2)")
+               .arg(socketPath, agentReachable ? QStringLiteral("connected") : unreachableReason);
+    if (!agentReachable)
+        return out.join(u'\n') + u'\n';
+    out << QStringLiteral("Agent: qtga %1, pid %2, started %3, up %4")
+               .arg(status.version)
+               .arg(status.pid)
+               .arg(timeText(status.started), uptimeText(status.started.secsTo(now)));
+    out << (status.frozen ? QStringLiteral("Filesystems: frozen since %1").arg(timeText(status.frozenSince))
+                          : QStringLiteral("Filesystems: thawed"));
+    out << QStringLiteral("Channels:");
+    for (const status::ChannelStatus &c : status.channels) {
+        out << QStringLiteral("  #%1 %2: %3, %4 client(s)")
+                   .arg(c.id)
+                   .arg(channelLabel(c), status::channelStateName(c.state))
+                   .arg(c.clients);
+    }
+    out << QStringLiteral("Commands: %1 run, %2 failed").arg(status.commands).arg(status.errors);
+    out << QStringLiteral("Recent commands (newest first):");
+    for (const status::CommandRecord &r : status.recent) {
+        out << QStringLiteral("  %1  %2  %3  %4")
+                   .arg(timeText(r.finished), r.name, r.succeeded ? QStringLiteral("ok") : QStringLiteral("error"),
+                        durationText(r.durationMicros));
+    }
+    return out.join(u'\n') + u'\n';
+}
+
+} // namespace qtga

@@ -1,0 +1,36 @@
+// What the tray shows at a glance, worked out from the agent's status: one of four states,
+// each with its icon, title and the texts built around it.
+#pragma once
+
+#include "statusprotocol.h"
+
+#include <QDateTime>
+#include <QString>
+
+namespace qtga {
+
+enum class TrayState { NotRunning, NoHost, HostConnected, Frozen };
+
+// Frozen filesystems matter most; then whether a host is there.
+TrayState trayStateOf(bool agentReachable, const status::AgentStatus &status);
+
+// The SVG in the resources (":/qtga/icons/...").
+QString trayStateIconPath(TrayState state);
+QString trayStateTitle(TrayState state);
+// A sentence for the status window's header.
+QString trayStateDescription(TrayState state);
+
+QString channelStateText(status::ChannelState state);
+// "virtio-serial /dev/virtio-ports/org.qemu.guest_agent.0", or the activation name first.
+QString channelLabel(const status::ChannelStatus &channel);
+QString durationText(qint64 micros);
+QString uptimeText(qint64 seconds);
+
+// The tooltip: state, then one line per channel.
+QString trayToolTip(bool agentReachable, const status::AgentStatus &status);
+
+// The "Copy diagnostics" text: plain, one fact per line, no command arguments (there are none).
+QString diagnosticsSummary(bool agentReachable, const QString &socketPath, const QString &unreachableReason,
+                           const status::AgentStatus &status, const QDateTime &now);
+
+} // namespace qtga
