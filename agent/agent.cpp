@@ -16,6 +16,7 @@
 #include <cstring>
 
 Q_LOGGING_CATEGORY(lcAgent, "qtga.agent")
+Q_LOGGING_CATEGORY(lcNotice, "qtga.notice")
 
 namespace qtga {
 
@@ -36,6 +37,15 @@ Agent::Agent(Config config, QObject *parent)
     if (m_config.fsfreezeWatchdog)
         m_frozen.setWatchdog(*m_config.fsfreezeWatchdog, [this] { return FsFreezer::forAgent(m_services).thaw(); });
     m_dispatcher.setRpcLists(m_config.allowRpcs, m_config.blockRpcs);
+    logging::setAuditEnabled(m_config.audit);
+    if (m_config.audit)
+        m_audit = std::make_unique<AuditLog>(m_dispatcher, m_config.auditPollInterval.value_or(AuditLog::DefaultPollIntervalSeconds));
+}
+
+void Agent::setReloadSource(QStringList arguments, QString defaultConfigPath)
+{
+    m_arguments = std::move(arguments);
+    m_defaultConfigPath = std::move(defaultConfigPath);
 }
 
 Agent::~Agent()
@@ -104,7 +114,116 @@ bool Agent::start(QString *error)
         scheduleRetry(channel);
     }
     startStatusServer(activatedStatusFd);
+    notifyReady();
     return true;
+}
+
+// READY=1 once every channel is open or retrying, then STATUS= whenever a channel changes
+// state, and WATCHDOG=1 at half the interval the service manager asked for.
+void Agent::notifyReady()
+{
+    if (!m_notifier.isActive())
+        return;
+    for (Channel *channel : std::as_const(m_channels))
+        connect(channel, &Channel::stateChanged, this, [this] { m_notifier.notify("STATUS=" + statusLine().toUtf8()); });
+    m_notifier.notify("READY=1\nSTATUS=" + statusLine().toUtf8());
+    m_ready = true;
+    if (m_notifier.watchdogUsec() > 0) {
+        m_watchdog.setInterval(int(qMax<qint64>(1, m_notifier.watchdogUsec() / 2000)));
+        connect(&m_watchdog, &QTimer::timeout, this, [this] { m_notifier.notify("WATCHDOG=1"); });
+        m_watchdog.start();
+    }
+}
+
+void Agent::notifyStopping()
+{
+    m_watchdog.stop();
+    m_notifier.notify("STOPPING=1");
+}
+
+QString Agent::statusLine() const
+{
+    static const char *const names[] = {"closed", "listening", "host connected", "waiting for host", "retrying", "error"};
+    QStringList parts;
+    for (const Channel *channel : m_channels) {
+        const QString where = channel->name().isEmpty() ? channel->path() : channel->name();
+        parts << QStringLiteral("%1 %2: %3").arg(channel->method(), where, QLatin1String(names[int(channel->state())]));
+    }
+    return (isFrozen() ? QStringLiteral("frozen; ") : QString()) + parts.join(QStringLiteral(", "));
+}
+
+QStringList Agent::stateDump() const
+{
+    QStringList lines;
+    lines << QStringLiteral("state dump: pid %1, %2, log level %3, audit %4")
+                 .arg(QCoreApplication::applicationPid())
+                 .arg(isFrozen() ? QStringLiteral("FROZEN") : QStringLiteral("thawed"),
+                      logging::isVerbose() ? QStringLiteral("verbose") : QStringLiteral("errors only"),
+                      m_audit ? QStringLiteral("on") : QStringLiteral("off"));
+    for (const Channel *channel : m_channels) {
+        static const char *const names[] = {"closed", "listening", "host connected", "waiting for host", "retrying", "error"};
+        QString line = QStringLiteral("channel %1 %2: %3").arg(channel->method(), channel->path(), QLatin1String(names[int(channel->state())]));
+        if (!channel->name().isEmpty())
+            line += QStringLiteral(" (name %1)").arg(channel->name());
+        if (const auto *listener = qobject_cast<const StreamListenChannel *>(channel))
+            line += QStringLiteral(", %1 clients").arg(listener->connectedPeers());
+        lines << line;
+    }
+    lines << QStringLiteral("sessions: %1").arg(findChildren<Session *>(QString(), Qt::FindDirectChildrenOnly).size());
+    lines << QStringLiteral("open guest-file handles: %1").arg(m_files.count());
+    lines << QStringLiteral("guest-exec processes: %1 running, %2 finished and not yet reported")
+                 .arg(m_processes.runningCount())
+                 .arg(m_processes.finishedCount());
+    const status::AgentStatus &status = m_statusTracker.current();
+    lines << QStringLiteral("commands: %1 run, %2 failed").arg(status.commands).arg(status.errors);
+    QStringList disabled;
+    for (const CommandDescriptor &cmd : m_registry.commands()) {
+        if (!m_dispatcher.isEnabled(cmd.name))
+            disabled << QString::fromLatin1(cmd.name);
+    }
+    lines << QStringLiteral("disabled commands: %1").arg(disabled.isEmpty() ? QStringLiteral("none") : disabled.join(u' '));
+    return lines;
+}
+
+// SIGHUP: the command line and config file are read again; what can change without
+// reconnecting (command lists, log level, audit, log file) changes now. Channels stay as they
+// are: changing them takes a restart.
+void Agent::reload()
+{
+    if (m_arguments.isEmpty())
+        return;
+    ParsedCommandLine parsed = parseCommandLine(m_arguments, m_defaultConfigPath);
+    if (parsed.action == StartupAction::Exit) {
+        qCCritical(lcAgent).noquote() << "reload failed, keeping the current configuration:"
+                                      << QString::fromLocal8Bit(parsed.errorOutput + parsed.output).trimmed();
+        return;
+    }
+    Config next = parsed.config;
+    applyDefaults(next);
+    m_config.allowRpcs = next.allowRpcs;
+    m_config.blockRpcs = next.blockRpcs;
+    m_dispatcher.setRpcLists(next.allowRpcs, next.blockRpcs);
+    m_config.verbose = next.verbose;
+    logging::setVerbose(next.verbose);
+    m_config.audit = next.audit;
+    logging::setAuditEnabled(next.audit);
+    if (next.audit && !m_audit)
+        m_audit = std::make_unique<AuditLog>(m_dispatcher, next.auditPollInterval.value_or(AuditLog::DefaultPollIntervalSeconds));
+    else if (!next.audit)
+        m_audit.reset();
+    else
+        m_audit->setPollInterval(next.auditPollInterval.value_or(AuditLog::DefaultPollIntervalSeconds));
+    // Reopened even when the path is unchanged: that is what logrotate needs. Not while frozen.
+    if (!isFrozen()) {
+        QString error;
+        if (logging::openLogFile(next.logFile, &error))
+            m_config.logFile = next.logFile;
+        else
+            qCCritical(lcAgent).noquote() << "reload: keeping the old log file:" << error;
+    }
+    if (next.method != m_config.method || next.path != m_config.path || next.extraChannels != m_config.extraChannels)
+        qCInfo(lcNotice) << "reload: channel changes take effect at the next restart";
+    qCInfo(lcNotice).noquote() << "configuration reloaded";
 }
 
 // The status socket is a window for the desktop, not part of the host's contract: if it cannot
@@ -175,6 +294,7 @@ void Agent::onChannelFailed(Channel *channel, const QString &reason)
     if (!m_config.retryPath) {
         // qemu-ga's main loop ends on a channel error and the agent exits with status 0.
         qCCritical(lcAgent) << "channel failed and --retry-path is not set, exiting";
+        notifyStopping();
         QCoreApplication::exit(0);
         return;
     }
@@ -192,11 +312,23 @@ bool Agent::installSignalHandlers(QString *error)
 {
     SignalRouter &router = SignalRouter::instance();
     connect(&router, &SignalRouter::signalReceived, this, &Agent::onSignal);
-    return router.watch(SIGTERM, error) && router.watch(SIGINT, error);
+    return router.watch(SIGTERM, error) && router.watch(SIGINT, error) && router.watch(SIGHUP, error)
+           && router.watch(SIGUSR1, error);
 }
 
 void Agent::onSignal(int signo)
 {
+    if (signo == SIGHUP) {
+        reload();
+        return;
+    }
+    if (signo == SIGUSR1) {
+        if (m_audit)
+            m_audit->flushPolls();
+        for (const QString &line : stateDump())
+            qCInfo(lcNotice).noquote() << line;
+        return;
+    }
     if (signo != SIGTERM && signo != SIGINT)
         return;
     if (isFrozen()) {
@@ -205,6 +337,7 @@ void Agent::onSignal(int signo)
         return;
     }
     qCInfo(lcAgent) << "received signal" << signo << ", exiting";
+    notifyStopping();
     QCoreApplication::exit(0);
 }
 

@@ -2,6 +2,7 @@
 // handling of one qtga-agent process.
 #pragma once
 
+#include "auditlog.h"
 #include "commands/execprocesstable.h"
 #include "commands/filehandletable.h"
 #include "config.h"
@@ -10,6 +11,7 @@
 #include "dispatch/commandregistry.h"
 #include "dispatch/dispatcher.h"
 #include "frozenstate.h"
+#include "sdnotify.h"
 #include "state.h"
 #include "status/statustracker.h"
 
@@ -36,14 +38,23 @@ public:
     explicit Agent(Config config, QObject *parent = nullptr);
     ~Agent() override;
 
+    // What SIGHUP re-reads: the same command line and default config path as at start-up.
+    void setReloadSource(QStringList arguments, QString defaultConfigPath);
+
     // Sockets passed by systemd-style activation replace -m/-p (spec §3.5).
     void setActivatedSockets(QList<ActivatedSocket> sockets) { m_activated = std::move(sockets); }
 
     // Loads the state dir, applies the command filters and opens every channel. With
     // --retry-path a channel that cannot be opened is retried; otherwise it is fatal.
     bool start(QString *error);
-    // SIGINT/SIGTERM end the event loop with status 0, except while frozen.
+    // SIGINT/SIGTERM end the event loop with status 0, except while frozen; SIGHUP reloads the
+    // config and reopens the log file; SIGUSR1 writes a state dump to the log.
     bool installSignalHandlers(QString *error);
+    // Tells the service manager the agent is going away (STOPPING=1).
+    void notifyStopping();
+
+    // The state dump SIGUSR1 writes, one line per entry.
+    QStringList stateDump() const;
 
     bool isFrozen() const { return m_dispatcher.isFrozen(); }
     const QList<Channel *> &channels() const { return m_channels; }
@@ -58,6 +69,9 @@ private:
     void onPeerConnected(ChannelPeer *peer);
     void onSignal(int signo);
     void startStatusServer(int activatedFd);
+    void reload();
+    void notifyReady();
+    QString statusLine() const;
 
     Config m_config;
     StateStore m_state;
@@ -71,6 +85,12 @@ private:
     QList<ActivatedSocket> m_activated;
     StatusTracker m_statusTracker;
     std::unique_ptr<StatusServer> m_statusServer;
+    std::unique_ptr<AuditLog> m_audit;
+    SystemdNotifier m_notifier;
+    QTimer m_watchdog;
+    bool m_ready = false;
+    QStringList m_arguments;
+    QString m_defaultConfigPath;
 };
 
 } // namespace qtga

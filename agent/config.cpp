@@ -35,6 +35,9 @@ constexpr int WatchdogOption = 0x102;
 constexpr int StatusSocketOption = 0x103;
 constexpr int StatusSocketModeOption = 0x104;
 constexpr int StatusSocketGroupOption = 0x105;
+constexpr int NoAuditOption = 0x106;
+constexpr int AuditIntervalOption = 0x107;
+constexpr int SelfTestOption = 0x108;
 
 // Whole seconds that still fit a millisecond timer.
 constexpr int MaxSeconds = 2147483;
@@ -64,6 +67,9 @@ const option LongOptions[] = {
     {"status-socket", required_argument, nullptr, StatusSocketOption},
     {"status-socket-mode", required_argument, nullptr, StatusSocketModeOption},
     {"status-socket-group", required_argument, nullptr, StatusSocketGroupOption},
+    {"no-audit", no_argument, nullptr, NoAuditOption},
+    {"audit-poll-interval", required_argument, nullptr, AuditIntervalOption},
+    {"self-test", no_argument, nullptr, SelfTestOption},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -102,6 +108,7 @@ const FileKey FileKeys[] = {
     {"statedir", &Config::stateDir, nullptr},
     {"verbose", nullptr, &Config::verbose},
     {"retry-path", nullptr, &Config::retryPath},
+    {"audit", nullptr, &Config::audit},
 };
 
 // getopt_long permutes the pointer array, so it needs a mutable one that outlives both passes.
@@ -142,6 +149,7 @@ struct SecondsKey {
 const SecondsKey SecondsKeys[] = {
     {"fsfreeze-hook-timeout", &Config::fsfreezeHookTimeout},
     {"fsfreeze-watchdog", &Config::fsfreezeWatchdog},
+    {"audit-poll-interval", &Config::auditPollInterval},
 };
 
 std::optional<int> parseSeconds(const QString &text)
@@ -251,6 +259,13 @@ QByteArray usageText(const QString &argv0, const QString &defaultConfigPath)
                "      --status-socket-group=GROUP\n"
                "                    group of the status socket (default qtga, root's group\n"
                "                    when there is no such group)\n"
+               "      --no-audit    no audit log (by default every command is logged, routine\n"
+               "                    polls summed up)\n"
+               "      --audit-poll-interval=SECONDS\n"
+               "                    how often the routine polls are summed up (default 300)\n"
+               "      --self-test   check that the agent could start with these options and\n"
+               "                    this config (channel, state dir, hook, status socket),\n"
+               "                    print a report and exit 0 only if everything passed\n"
                "  -h, --help        display this help and exit\n")
         .arg(argv0, defaultConfigPath, QLatin1String(VirtioSerialDefaultPath),
              QLatin1String(IsaSerialDefaultPath), QLatin1String(DefaultPidFile),
@@ -430,6 +445,8 @@ public:
         }
         if (m_dumpConf)
             m_result.action = StartupAction::DumpConf;
+        else if (m_selfTest)
+            m_result.action = StartupAction::SelfTest;
     }
 
 private:
@@ -459,6 +476,14 @@ private:
             return setSeconds(m_result.config.fsfreezeHookTimeout, "--fsfreeze-hook-timeout", argument);
         case WatchdogOption:
             return setSeconds(m_result.config.fsfreezeWatchdog, "--fsfreeze-watchdog", argument);
+        case AuditIntervalOption:
+            return setSeconds(m_result.config.auditPollInterval, "--audit-poll-interval", argument);
+        case NoAuditOption:
+            m_result.config.audit = false;
+            return true;
+        case SelfTestOption:
+            m_selfTest = true;
+            return true;
         case StatusSocketOption:
             m_result.config.statusSocket = QFile::decodeName(argument);
             return true;
@@ -553,6 +578,7 @@ private:
     const QString m_argv0;
     const QString m_defaultConfigPath;
     bool m_dumpConf = false;
+    bool m_selfTest = false;
 };
 
 } // namespace
@@ -629,6 +655,8 @@ QByteArray dumpConfig(const Config &config)
         add("status-socket-mode", QString::number(*config.statusSocketMode, 8).prepend(u'0'));
     if (config.statusSocketGroup)
         add("status-socket-group", *config.statusSocketGroup);
+    if (!config.audit)
+        addFlag("audit", false);
     return out;
 }
 

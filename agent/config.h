@@ -43,13 +43,17 @@ struct Config {
     std::optional<QString> statusSocket;
     std::optional<int> statusSocketMode;
     std::optional<QString> statusSocketGroup;
+    // The audit log: one line per command, routine polls summed up every `auditPollInterval`
+    // seconds (unset: 300).
+    bool audit = true;
+    std::optional<int> auditPollInterval;
 
     // Where the key file came from, for messages.
     QString configPath;
 };
 
 // What main() should do once the arguments are read.
-enum class StartupAction { Run, DumpConf, PrintVersion, PrintHelp, ListCommands, Exit };
+enum class StartupAction { Run, DumpConf, SelfTest, PrintVersion, PrintHelp, ListCommands, Exit };
 
 struct ParsedCommandLine {
     Config config;

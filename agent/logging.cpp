@@ -17,6 +17,7 @@ QMutex g_mutex;
 FILE *g_file = nullptr;   // null: stderr
 std::atomic<bool> g_verbose{false};
 std::atomic<bool> g_paused{false};
+std::atomic<bool> g_audit{true};
 
 const char *levelName(QtMsgType type)
 {
@@ -30,10 +31,13 @@ const char *levelName(QtMsgType type)
     return "message";
 }
 
-void handler(QtMsgType type, const QMessageLogContext &, const QString &message)
+void handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     const bool important = type == QtCriticalMsg || type == QtFatalMsg;
-    if (g_paused.load() || (!important && !g_verbose.load()))
+    const bool info = type == QtInfoMsg && context.category;
+    const bool audit = info && g_audit.load() && std::strcmp(context.category, "qtga.audit") == 0;
+    const bool notice = info && std::strcmp(context.category, "qtga.notice") == 0;
+    if (g_paused.load() || (!important && !audit && !notice && !g_verbose.load()))
         return;
     timeval tv;
     gettimeofday(&tv, nullptr);
@@ -41,7 +45,7 @@ void handler(QtMsgType type, const QMessageLogContext &, const QString &message)
     QMutexLocker lock(&g_mutex);
     FILE *out = g_file ? g_file : stderr;
     std::fprintf(out, "%lld.%06ld: %s: %s\n", static_cast<long long>(tv.tv_sec), static_cast<long>(tv.tv_usec),
-                 levelName(type), text.constData());
+                 notice ? "message" : levelName(type), text.constData());
     std::fflush(out);
 }
 
@@ -77,6 +81,11 @@ bool openLogFile(const QString &path, QString *error)
         std::fclose(g_file);
     g_file = file;
     return true;
+}
+
+void setAuditEnabled(bool enabled)
+{
+    g_audit = enabled;
 }
 
 void setPaused(bool paused)

@@ -3,6 +3,8 @@
 #include "config.h"
 #include "daemon.h"
 #include "logging.h"
+#include "selftest.h"
+#include "status/statussocket.h"
 #include "socketactivation.h"
 
 #include <QCoreApplication>
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
     case StartupAction::ListCommands:
         return listCommands();
     case StartupAction::DumpConf:
+    case StartupAction::SelfTest:
     case StartupAction::Run:
         break;
     }
@@ -84,6 +87,12 @@ int main(int argc, char **argv)
         writeAll(stdout, dumpConfig(config));
         return 0;
     }
+    if (parsed.action == StartupAction::SelfTest) {
+        const QList<SelfTestCheck> checks =
+            SelfTest(config, statusSocketOptions(config).path, int(activated.size())).run();
+        writeAll(stdout, SelfTest::report(checks));
+        return SelfTest::allPassed(checks) ? 0 : 1;
+    }
 
     if (config.daemonize)
         daemon::forkAndWaitForChild();
@@ -103,6 +112,7 @@ int main(int argc, char **argv)
     logging::setVerbose(config.verbose);
 
     Agent agent(config);
+    agent.setReloadSource(arguments, QString::fromLatin1(DefaultConfigPath));
     agent.setActivatedSockets(activated);
     QString error;
     if (!agent.installSignalHandlers(&error) || !agent.start(&error)) {

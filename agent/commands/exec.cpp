@@ -58,6 +58,8 @@ CommandOutcome guestExec(const JsonValue &args, CommandContext &context)
         request.env = stringList(*env);
     request.capture = captureMode(args.value("capture-output"));
     qCInfo(lcExecCommand, "guest-exec called: \"%s\"", (QByteArrayList{request.path} + request.args).join(' ').constData());
+    // The program only: arguments, environment and input may carry secrets.
+    context.setAuditDetail("program=" + request.path);
 
     QByteArray error;
     const std::optional<int64_t> pid = context.services().processes->start(request, &error);

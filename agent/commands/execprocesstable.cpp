@@ -1,5 +1,7 @@
 #include "execprocesstable.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
@@ -548,6 +550,16 @@ std::optional<ExecProcessTable::Status> ExecProcessTable::takeStatus(int64_t pid
     status.errTruncated = p.err.truncated;
     m_processes.erase(it);
     return status;
+}
+
+int ExecProcessTable::runningCount() const
+{
+    return int(std::count_if(m_processes.begin(), m_processes.end(), [](const auto &p) { return !p.second->finished; }));
+}
+
+int ExecProcessTable::finishedCount() const
+{
+    return int(m_processes.size()) - runningCount();
 }
 
 } // namespace qtga

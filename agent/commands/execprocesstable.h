@@ -64,6 +64,9 @@ public:
     std::optional<int64_t> start(const Request &request, QByteArray *error);
     // nullopt for an unknown pid. A status with `exited` set removes the record.
     std::optional<Status> takeStatus(int64_t pid);
+    // Records held: still running, and finished but not yet reported (for the state dump).
+    int runningCount() const;
+    int finishedCount() const;
 
 Q_SIGNALS:
     // The process has been reaped and its captured output read to the end.

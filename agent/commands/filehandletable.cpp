@@ -28,4 +28,10 @@ FileHandleTable::Ref FileHandleTable::take(int64_t handle)
     return m_files.take(handle);
 }
 
+int FileHandleTable::count() const
+{
+    QMutexLocker lock(&m_mutex);
+    return int(m_files.size());
+}
+
 } // namespace qtga

@@ -38,6 +38,7 @@ public:
     Ref find(int64_t handle) const;
     // Removes the handle; the caller closes the stream.
     Ref take(int64_t handle);
+    int count() const;
 
 private:
     mutable QMutex m_mutex;

@@ -138,6 +138,7 @@ CommandOutcome guestFileOpen(const JsonValue &args, CommandContext &context)
     const JsonValue *modeArg = args.value("mode");
     const QByteArray mode = modeArg ? modeArg->toString() : QByteArray("r");
     qCInfo(lcFiles, "guest-file-open called, filepath: %s, mode: %s", path.constData(), mode.constData());
+    context.setAuditDetail("path=" + path + " mode=" + mode);
 
     FILE *stream = nullptr;
     CommandOutcome opened = openStream(path, mode, &stream);

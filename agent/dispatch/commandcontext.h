@@ -1,6 +1,8 @@
 // What a running command can reach: the agent-wide services and its own request's flags.
 #pragma once
 
+#include <QByteArray>
+
 namespace qtga {
 
 struct Config;
@@ -33,9 +35,15 @@ public:
     void requestDelimitedResponse() { m_delimit = true; }
     bool delimitedResponseRequested() const { return m_delimit; }
 
+    // A short note for the audit log (the file a guest-file-open named, the program a
+    // guest-exec ran). Never arguments that carry data or secrets.
+    void setAuditDetail(QByteArray detail) { m_auditDetail = std::move(detail); }
+    const QByteArray &auditDetail() const { return m_auditDetail; }
+
 private:
     AgentServices &m_services;
     bool m_delimit = false;
+    QByteArray m_auditDetail;
 };
 
 } // namespace qtga

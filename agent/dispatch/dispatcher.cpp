@@ -110,7 +110,7 @@ QByteArray Dispatcher::errorLine(const QByteArray &cls, const QByteArray &desc, 
     return finishLine(response, false);
 }
 
-void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Responder respond)
+void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const QString &client, Responder respond)
 {
     if (event.isError) {
         respond(errorLine("GenericError", event.error, nullptr));
@@ -175,7 +175,8 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Respo
         const bool succeeded = !outcome.isError();
         const QByteArray line = responseLine(*cmd, std::move(outcome), context.delimitedResponseRequested(),
                                              id ? std::optional<JsonValue>(*id) : std::nullopt);
-        Q_EMIT commandFinished(cmd->name, succeeded, timer.nsecsElapsed() / 1000);
+        Q_EMIT commandFinished(FinishedCommand{cmd->name, client, succeeded, timer.nsecsElapsed() / 1000,
+                                               context.auditDetail()});
         respond(line);
         return;
     }
@@ -186,7 +187,7 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Respo
     if (id)
         idCopy = *id;
     JsonValue argsCopy = args;
-    m_workers.start([this, cmd, guard, idCopy, argsCopy, respond]() {
+    m_workers.start([this, cmd, guard, idCopy, argsCopy, client, respond]() {
         QElapsedTimer timer;
         timer.start();
         CommandContext context(m_services);
@@ -214,8 +215,9 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, Respo
         // Serialised here, off the event loop: a multi-megabyte answer must not stall the
         // other clients while it is written out.
         QByteArray line = responseLine(*cmd, std::move(*outcome), context.delimitedResponseRequested(), idCopy);
-        QMetaObject::invokeMethod(this, [this, cmd, guard, line = std::move(line), succeeded, micros, respond]() {
-            Q_EMIT commandFinished(cmd->name, succeeded, micros);
+        FinishedCommand finished{cmd->name, client, succeeded, micros, context.auditDetail()};
+        QMetaObject::invokeMethod(this, [this, guard, line = std::move(line), finished = std::move(finished), respond]() {
+            Q_EMIT commandFinished(finished);
             if (guard)
                 respond(line);
         }, Qt::QueuedConnection);

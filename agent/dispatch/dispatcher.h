@@ -19,6 +19,17 @@
 
 namespace qtga {
 
+// What the audit log and the status stream learn about a command that ran: never its
+// arguments, only a short detail the command chose to record (a path, a program).
+struct FinishedCommand
+{
+    QByteArray name;
+    QString client;          // the peer, e.g. "unix-listen:/run/qga.sock#3"
+    bool succeeded = false;
+    qint64 durationMicros = 0;
+    QByteArray detail;
+};
+
 class Dispatcher : public QObject
 {
     Q_OBJECT
@@ -41,7 +52,8 @@ public:
 
     // Handles one framer event. `requester` guards the responder: if it is destroyed before a
     // worker command finishes, the response is dropped.
-    void handle(const QgaFramer::Event &event, QObject *requester, Responder respond);
+    // `client` names the peer in the audit log.
+    void handle(const QgaFramer::Event &event, QObject *requester, const QString &client, Responder respond);
 
     // Runs `job` on a worker thread with exclusive filesystem access, as an Exclusive command
     // runs (the freeze watchdog's thaw).
@@ -54,7 +66,7 @@ public:
 
 Q_SIGNALS:
     // Emitted for every command that ran (not for parse or request-shape errors).
-    void commandFinished(const QByteArray &name, bool succeeded, qint64 durationMicros);
+    void commandFinished(const qtga::FinishedCommand &command);
 
 private:
     void recomputeEnabled();

@@ -101,15 +101,16 @@ void StatusTracker::refreshChannel(int id)
     publish(StatusMessage::makeChannel(type, now, QDateTime::currentDateTimeUtc()));
 }
 
-void StatusTracker::onCommandFinished(const QByteArray &name, bool succeeded, qint64 durationMicros)
+void StatusTracker::onCommandFinished(const FinishedCommand &command)
 {
     status::CommandRecord record;
-    // Only registered command names get here: never text chosen by a client.
-    record.name = QString::fromLatin1(name);
-    record.succeeded = succeeded;
-    record.durationMicros = durationMicros;
+    // Only registered command names get here: never text chosen by a client. The audit
+    // detail (paths, programs) stays in the agent's own log, away from the desktop.
+    record.name = QString::fromLatin1(command.name);
+    record.succeeded = command.succeeded;
+    record.durationMicros = command.durationMicros;
     record.finished = QDateTime::currentDateTimeUtc();
-    publish(StatusMessage::makeCommand(record, m_status.commands + 1, m_status.errors + (succeeded ? 0 : 1)));
+    publish(StatusMessage::makeCommand(record, m_status.commands + 1, m_status.errors + (command.succeeded ? 0 : 1)));
 }
 
 void StatusTracker::onFrozenChanged(bool frozen)

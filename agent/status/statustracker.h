@@ -2,6 +2,7 @@
 // reader gets as its snapshot, and announces every change as a status message.
 #pragma once
 
+#include "dispatch/dispatcher.h"
 #include "statusprotocol.h"
 
 #include <QList>
@@ -11,7 +12,6 @@
 namespace qtga {
 
 class Channel;
-class Dispatcher;
 class FrozenState;
 
 class StatusTracker : public QObject
@@ -33,7 +33,7 @@ Q_SIGNALS:
 
 private:
     void refreshChannel(int id);
-    void onCommandFinished(const QByteArray &name, bool succeeded, qint64 durationMicros);
+    void onCommandFinished(const qtga::FinishedCommand &command);
     void onFrozenChanged(bool frozen);
     void publish(const status::StatusMessage &message);
 

@@ -79,6 +79,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     std::vector<QgaFramer::Event> events;
     framer.feed(reinterpret_cast<const char *>(data), qsizetype(size), events);
     for (const QgaFramer::Event &event : events)
-        harness.dispatcher->handle(event, nullptr, checkLine);
+        harness.dispatcher->handle(event, nullptr, QStringLiteral("fuzz"), checkLine);
     return 0;
 }

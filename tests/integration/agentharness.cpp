@@ -56,14 +56,28 @@ bool AgentProcess::start(const QStringList &extra, int timeoutMs)
         return false;
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
-        if (QFileInfo(socketPath()).exists()) {
-            QgaClient probe;
-            if (probe.connectTo(socketPath(), 200))
-                return true;
-        }
+        if (isListening(socketPath()))
+            return true;
         if (m_process.state() == QProcess::NotRunning)
             return false;
         QThread::msleep(5);
+    }
+    return false;
+}
+
+bool isListening(const QString &path)
+{
+    // Looked up in /proc/net/unix instead of connecting: a probe connection would be one more
+    // client in the agent's status stream and descriptor table, closed at some later moment.
+    QFile table(QStringLiteral("/proc/net/unix"));
+    if (!table.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray wanted = QFile::encodeName(path);
+    for (const QByteArray &line : table.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.simplified().split(' ');
+        // Num RefCount Protocol Flags Type St Inode Path; Flags has __SO_ACCEPTCON (1 << 16).
+        if (fields.size() >= 8 && fields.at(7) == wanted && (fields.at(3).toULong(nullptr, 16) & 0x10000))
+            return true;
     }
     return false;
 }

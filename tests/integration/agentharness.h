@@ -15,6 +15,9 @@ namespace qtga::test {
 QString agentBinary();
 QString referenceBinary();
 
+// Whether a unix socket at `path` is listening (without connecting to it).
+bool isListening(const QString &path);
+
 class AgentProcess
 {
 public:

@@ -64,10 +64,10 @@ void tst_FrozenWhileQueued::sharedCommandQueuedBehindFreezeIsRefused()
     QByteArrayList responses;
     const auto collect = [&responses](const QByteArray &line) { responses << line; };
 
-    d.handle(request(R"({"execute":"test-freeze"})"), &requester, collect);
+    d.handle(request(R"({"execute":"test-freeze"})"), &requester, QStringLiteral("test"), collect);
     QVERIFY(freezing.tryAcquire(1, 10000));  // the freeze holds the lock now
     // Enabled when it arrives, so it is accepted and waits for the lock.
-    d.handle(request(R"({"execute":"test-read","id":2})"), &requester, collect);
+    d.handle(request(R"({"execute":"test-read","id":2})"), &requester, QStringLiteral("test"), collect);
     release.release();
 
     QTRY_COMPARE(responses.size(), 2);
@@ -97,7 +97,7 @@ void tst_FrozenWhileQueued::exclusiveJobWaitsForSharedCommands()
     Dispatcher d(registry, services);
     QObject requester;
     QByteArrayList responses;
-    d.handle(request(R"({"execute":"test-read"})"), &requester,
+    d.handle(request(R"({"execute":"test-read"})"), &requester, QStringLiteral("test"),
              [&responses](const QByteArray &line) { responses << line; });
     QVERIFY(reading.tryAcquire(1, 10000));
     d.runExclusive([&jobRan] { jobRan.ref(); });

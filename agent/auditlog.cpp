@@ -1,0 +1,85 @@
+#include "auditlog.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcAudit, "qtga.audit")
+
+namespace qtga {
+
+namespace {
+
+QByteArray duration(qint64 micros)
+{
+    if (micros < 1000)
+        return QByteArray::number(micros) + " us";
+    if (micros < 10000000)
+        return QByteArray::number(double(micros) / 1000.0, 'f', 1) + " ms";
+    return QByteArray::number(double(micros) / 1e6, 'f', 1) + " s";
+}
+
+} // namespace
+
+AuditLog::AuditLog(Dispatcher &dispatcher, int pollIntervalSeconds, QObject *parent) : QObject(parent)
+{
+    connect(&dispatcher, &Dispatcher::commandFinished, this, &AuditLog::onCommand);
+    // The timer runs only while there are polls to sum up: an idle agent never wakes up for it.
+    m_flush.setSingleShot(true);
+    connect(&m_flush, &QTimer::timeout, this, &AuditLog::flushPolls);
+    setPollInterval(pollIntervalSeconds);
+}
+
+AuditLog::~AuditLog()
+{
+    flushPolls();
+}
+
+void AuditLog::setPollInterval(int seconds)
+{
+    m_flush.setInterval(seconds * 1000);
+}
+
+bool AuditLog::isRoutinePoll(const QByteArray &name)
+{
+    return name == "guest-ping" || name == "guest-sync" || name == "guest-sync-delimited" || name == "guest-info"
+           || name.startsWith("guest-get-") || name == "guest-exec-status" || name == "guest-fsfreeze-status";
+}
+
+void AuditLog::onCommand(const FinishedCommand &command)
+{
+    if (isRoutinePoll(command.name)) {
+        PollCounts &counts = m_polls[command.name];
+        (command.succeeded ? counts.succeeded : counts.failed)++;
+        m_pollClients.insert(command.client);
+        if (!m_flush.isActive()) {
+            m_since.start();
+            m_flush.start();
+        }
+        return;
+    }
+    QByteArray line = command.name + " from " + command.client.toUtf8() + ": "
+                      + (command.succeeded ? "ok" : "error") + " in " + duration(command.durationMicros);
+    if (!command.detail.isEmpty())
+        line += ", " + command.detail;
+    qCInfo(lcAudit).noquote() << line;
+}
+
+void AuditLog::flushPolls()
+{
+    m_flush.stop();
+    if (m_polls.isEmpty())
+        return;
+    QByteArrayList parts;
+    for (auto it = m_polls.cbegin(); it != m_polls.cend(); ++it) {
+        QByteArray part = it.key() + " x" + QByteArray::number(it->succeeded + it->failed);
+        if (it->failed)
+            part += " (" + QByteArray::number(it->failed) + " failed)";
+        parts << part;
+    }
+    qCInfo(lcAudit).noquote() << "routine polls in the last" << (m_since.elapsed() + 500) / 1000 << "s from"
+                              << m_pollClients.size() << (m_pollClients.size() == 1 ? "client:" : "clients:")
+                              << parts.join(", ");
+    m_polls.clear();
+    m_pollClients.clear();
+}
+
+} // namespace qtga

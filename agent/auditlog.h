@@ -1,0 +1,47 @@
+// The audit log: one line per command through the normal log (stderr for journald, or -l), with
+// the client, the outcome and the duration, but never arguments that carry data or secrets.
+// Routine polls (guest-ping, guest-sync*, guest-info, guest-get-* and the status queries) are
+// counted and summed up once per interval instead, so a monitor polling every 10 s does not
+// flood the journal.
+#pragma once
+
+#include "dispatch/dispatcher.h"
+
+#include <QElapsedTimer>
+#include <QMap>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace qtga {
+
+class AuditLog : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int DefaultPollIntervalSeconds = 300;
+
+    AuditLog(Dispatcher &dispatcher, int pollIntervalSeconds, QObject *parent = nullptr);
+    ~AuditLog() override;
+
+    void setPollInterval(int seconds);
+    // Writes the pending poll summary now (at exit, and before a state dump).
+    void flushPolls();
+
+    static bool isRoutinePoll(const QByteArray &name);
+
+private:
+    void onCommand(const FinishedCommand &command);
+
+    struct PollCounts
+    {
+        int succeeded = 0;
+        int failed = 0;
+    };
+    QMap<QByteArray, PollCounts> m_polls;
+    QSet<QString> m_pollClients;
+    QTimer m_flush;
+    QElapsedTimer m_since;
+};
+
+} // namespace qtga
