@@ -41,7 +41,8 @@ void AuditLog::setPollInterval(int seconds)
 bool AuditLog::isRoutinePoll(const QByteArray &name)
 {
     return name == "guest-ping" || name == "guest-sync" || name == "guest-sync-delimited" || name == "guest-info"
-           || name.startsWith("guest-get-") || name == "guest-exec-status" || name == "guest-fsfreeze-status";
+           || name.startsWith("guest-get-") || name.startsWith("guest-network-get-") || name == "guest-exec-status"
+           || name == "guest-fsfreeze-status";
 }
 
 void AuditLog::onCommand(const FinishedCommand &command)

@@ -1,6 +1,7 @@
 // The audit log: one line per command through the normal log (stderr for journald, or -l), with
 // the client, the outcome and the duration, but never arguments that carry data or secrets.
-// Routine polls (guest-ping, guest-sync*, guest-info, guest-get-* and the status queries) are
+// Routine polls (guest-ping, guest-sync*, guest-info, guest-get-*, guest-network-get-* and the
+// status queries) are
 // counted and summed up once per interval instead, so a monitor polling every 10 s does not
 // flood the journal.
 #pragma once

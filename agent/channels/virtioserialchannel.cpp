@@ -110,8 +110,10 @@ void VirtioSerialChannel::checkHost()
     setAsync(true);
     pollfd p{m_fd, POLLIN | POLLOUT, 0};
     ::poll(&p, 1, 0);
-    const bool hungUp = (p.revents & POLLHUP) && !(p.revents & POLLIN);
-    if (hungUp) {
+    // virtio_console reports POLLHUP exactly while the host end is closed, and POLLIN along with
+    // it (a read would not block: it returns EOF), so POLLIN says nothing here. Input left over
+    // from the host that went away stays queued and is read when a host is back.
+    if (p.revents & POLLHUP) {
         m_peer->waitForHost();
         setState(State::WaitingForHost);
         return;

@@ -1,0 +1,37 @@
+#!/bin/sh
+# test-units.sh BUILD_DIR WORK_DIR: cmake --install with DESTDIR puts every file in its place,
+# and the installed systemd units pass systemd-analyze verify.
+set -eu
+build=$1
+work=$2
+here=$(dirname "$0")
+rm -rf "$work"
+mkdir -p "$work"
+DESTDIR=$work/root cmake --install "$build" >"$work/install.log"
+root=$work/root
+prefix=$root$QTGA_INSTALL_PREFIX
+fail=0
+expect() {
+    if [ -e "$1" ]; then echo "ok: ${1#"$root"}"; else echo "FAIL: missing ${1#"$root"}"; fail=1; fi
+}
+expect "$prefix/sbin/qtga-agent"
+expect "$root$QTGA_UNIT_DIR/qtga-agent.service"
+expect "$root$QTGA_UNIT_DIR/qtga-agent.socket"
+expect "$root$QTGA_UNIT_DIR/qtga-agent-socket.service"
+expect "$root$QTGA_UNIT_DIR/qtga-agent-vsock.socket"
+expect "$root$QTGA_UNIT_DIR/qtga-agent-vsock.service"
+expect "$prefix/share/man/man8/qtga-agent.8"
+if [ "$QTGA_INSTALL_PREFIX" = /usr ]; then
+    expect "$root/lib/udev/rules.d/60-qtga-agent.rules"
+    expect "$root/etc/qemu/qemu-ga.conf"
+    expect "$root/etc/qemu/fsfreeze-hook"
+    expect "$root/etc/qemu/fsfreeze-hook.d"
+fi
+if [ -e "$prefix/bin/qtga-tray" ]; then
+    expect "$prefix/share/man/man1/qtga-tray.1"
+    expect "$prefix/share/icons/hicolor/scalable/apps/qtga-tray.svg"
+    expect "$prefix/share/applications/qtga-tray.desktop"
+fi
+[ -x "$root/etc/qemu/fsfreeze-hook" ] || [ "$QTGA_INSTALL_PREFIX" != /usr ] || { echo "FAIL: hook not executable"; fail=1; }
+[ $fail -eq 0 ] || exit 1
+sh "$here/verify-units.sh" "$root"

@@ -1,0 +1,68 @@
+#!/bin/busybox sh
+# /init of the test VM (runs as PID 1 from the initramfs). Loads the modules, mounts the host's
+# root (shared read-only over 9p) under a tmpfs overlay so the guest can write anywhere without
+# touching the host, mounts the test disk, then becomes the control shell on the console,
+# chrooted into that root: the test drives it with marker-delimited commands (vmharness.cpp).
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+while read -r module; do
+    insmod "/lib/modules/$module" || echo "qtga-vm: insmod $module failed"
+done < /modules.order
+
+fail() {
+    echo "qtga-vm: $*"
+    echo "QTGA-VM-FAILED"
+    poweroff -f
+}
+
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroot /lower || fail "cannot mount the host root"
+mount -t tmpfs -o mode=0755 overlay-upper /ovl
+mkdir -p /ovl/upper /ovl/work
+mount -t overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work overlay /newroot || fail "cannot mount the overlay root"
+
+mount -t proc proc /newroot/proc
+mount -t sysfs sysfs /newroot/sys
+mount -t devtmpfs devtmpfs /newroot/dev
+mkdir -p /newroot/dev/pts /newroot/dev/shm
+mount -t devpts devpts /newroot/dev/pts
+mount -t tmpfs tmpfs /newroot/dev/shm
+# /tmp stays the overlay's (writable, host files visible): a checkout or build under the host's
+# /tmp must be reachable from the guest. /run starts empty, as after a real boot.
+mount -t tmpfs -o mode=0755 tmpfs /newroot/run
+
+if [ -b /dev/vda ]; then
+    mkdir -p /newroot/mnt/vmdisk
+    mount -t ext4 /dev/vda /newroot/mnt/vmdisk || fail "cannot mount /dev/vda"
+fi
+
+hostname qtga-vm
+ifconfig lo 127.0.0.1 up
+
+# The host's power commands talk to systemd, which does not run here; this init's equivalents
+# call the kernel directly, as an init without systemd provides them.
+for action in poweroff reboot halt; do
+    rm -f "/newroot/sbin/$action"
+    printf '#!/bin/sh\nsync\nexec /bin/busybox %s -f\n' "$action" > "/newroot/sbin/$action"
+    chmod 0755 "/newroot/sbin/$action"
+done
+rm -f /newroot/sbin/shutdown
+cat > /newroot/sbin/shutdown <<'EOF'
+#!/bin/sh
+action=poweroff
+for arg in "$@"; do
+    case "$arg" in
+        -r) action=reboot ;;
+        -H) action=halt ;;
+    esac
+done
+sync
+exec /bin/busybox "$action" -f
+EOF
+chmod 0755 /newroot/sbin/shutdown
+
+exec chroot /newroot /bin/sh -c 'stty -echo -onlcr 2>/dev/null; cd /; echo QTGA-VM-READY; exec /bin/sh'

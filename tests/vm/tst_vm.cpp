@@ -1,0 +1,681 @@
+// End to end in a real VM: QEMU (TCG) boots Debian's kernel, the agent runs inside on the real
+// devices, and these checks talk to the host ends of those devices. One boot serves every check
+// (plus one reboot near the end); the checks run in declaration order and the last one powers
+// the guest off. Everything that acts on a machine (freeze, set-time, set-vcpus, shutdown,
+// reboot) acts on the guest only.
+//
+// The agent under test is the built qtga-agent, or whatever QTGA_VM_AGENT names (e.g.
+// /usr/sbin/qemu-ga, to compare both on the same devices). The idle wake-up check measures
+// both agents either way.
+#include "qgacall.h"
+#include "vmharness.h"
+
+#include <QCryptographicHash>
+#include <QDebug>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <memory>
+
+using namespace qtga::test;
+
+namespace {
+
+constexpr int BootTimeoutMs = 120000;
+constexpr char MainStateDir[] = "/run/qga-state";
+
+QJsonObject parse(const QByteArray &line)
+{
+    return QJsonDocument::fromJson(line).object();
+}
+
+} // namespace
+
+class tst_Vm : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void cleanupTestCase();
+
+    void virtioSerialProtocol();
+    void virtioSerialReadOnlyCommands_data();
+    void virtioSerialReadOnlyCommands();
+    void virtioSerialFileTransfer();
+    void virtioSerialExec();
+    void virtioSerialReconnects();
+    void idleWakeups();
+    void isaSerialProtocol();
+    void vsockFromGuest();
+    void vsockSocketActivation();
+    void freeze();
+    void setTime();
+    void setVcpus();
+    void reboot();
+    void shutdown();
+
+private:
+    bool isQtga() const { return QFileInfo(m_agentBinary).fileName() == QLatin1String("qtga-agent"); }
+    QString virtioPortDevice();
+    // -m virtio-serial, the fsfreeze hook, verbose; the state directory is up to the caller.
+    QStringList virtioSerialArguments(const QString &binary);
+    // -t /run/<name> (created), and for qtga a status socket of its own: several agents run
+    // side by side in the guest.
+    QStringList sideAgentArguments(const QString &binary, const QString &name);
+    // Starts the agent under test on virtio-serial and syncs the host connection with it.
+    bool startMainAgent(QString *error);
+    // guest-sync-delimited with 0xFF: drops whatever came before the 0xFF (appended to
+    // `stale`). Retries with a fresh id every few seconds, for a peer that may have lost bytes
+    // sent before it opened its device.
+    bool sync(QgaClient &client, int timeoutMs = 30000, QList<QByteArray> *stale = nullptr);
+    // Writes `data` to `path` in the guest through guest-file-*, checks the guest's sha256sum,
+    // reads it back the same way.
+    void transferFile(QgaClient &client, const QString &path, const QByteArray &data, int chunk);
+    void protocolChecks(QgaClient &client);
+    qint64 measureIdleWakeups(const QString &binary, const QString &name, int seconds);
+    QByteArray guest(const QByteArray &command, int timeoutMs = 30000) { return m_vm->shellOutput(command, timeoutMs); }
+
+    std::unique_ptr<TestVm> m_vm;
+    std::unique_ptr<GuestAgent> m_agent;
+    QgaClient m_host;
+    QString m_agentBinary;
+    QString m_qtgaBinary;
+    QString m_guestTool;
+    QByteArray m_kernelRelease;
+    qint64 m_nextId = 1000;
+    QElapsedTimer m_checkClock;
+    QList<QPair<QString, qint64>> m_checkTimes;
+    QStringList m_report;
+};
+
+void tst_Vm::initTestCase()
+{
+    const QString image = qEnvironmentVariable("QTGA_VM_IMAGE");
+    QVERIFY2(!image.isEmpty(), "QTGA_VM_IMAGE is not set (run through ctest -L vm)");
+    m_qtgaBinary = QFileInfo(agentBinary()).absoluteFilePath();
+    m_agentBinary = qEnvironmentVariable("QTGA_VM_AGENT", m_qtgaBinary);
+    m_guestTool = qEnvironmentVariable("QTGA_VM_GUEST_TOOL");
+    QVERIFY2(QFileInfo(m_agentBinary).isExecutable(), qPrintable(m_agentBinary));
+    QVERIFY2(QFileInfo(m_guestTool).isExecutable(), "QTGA_VM_GUEST_TOOL is not set");
+    QFile release(image + QStringLiteral("/kernel-release"));
+    QVERIFY(release.open(QIODevice::ReadOnly));
+    m_kernelRelease = release.readAll().trimmed();
+
+    VmOptions options;
+    options.imageDir = image;
+    options.consoleLogPath = qEnvironmentVariable("QTGA_VM_CONSOLE_LOG");
+    m_vm = std::make_unique<TestVm>(options);
+    QString error;
+    QVERIFY2(m_vm->boot(BootTimeoutMs, &error), qPrintable(error));
+    m_report << QStringLiteral("boot to the control shell: %1 ms (kernel %2)")
+                    .arg(m_vm->bootTimeMs()).arg(QString::fromLatin1(m_kernelRelease));
+    qInfo().noquote() << m_report.last();
+
+    // The guest's fsfreeze hook: Debian's /etc/qemu/fsfreeze-hook runs fsfreeze-hook.d/*.
+    QVERIFY(m_vm->shell("mkdir -p /etc/qemu/fsfreeze-hook.d && printf '#!/bin/sh\\necho \"$1\" >> /tmp/fsfreeze-hook.log\\n'"
+                        " > /etc/qemu/fsfreeze-hook.d/qtga-vm-test && chmod 755 /etc/qemu/fsfreeze-hook.d/qtga-vm-test").ok());
+    QVERIFY2(startMainAgent(&error), qPrintable(error));
+}
+
+void tst_Vm::init()
+{
+    m_checkClock.start();
+}
+
+void tst_Vm::cleanup()
+{
+    const QString name = QString::fromLatin1(QTest::currentTestFunction());
+    if (!m_checkTimes.isEmpty() && m_checkTimes.last().first == name)
+        m_checkTimes.last().second += m_checkClock.elapsed();
+    else
+        m_checkTimes.append({name, m_checkClock.elapsed()});
+    if (QTest::currentTestFailed() && m_agent && m_vm && m_vm->isRunning())
+        qWarning().noquote() << "agent log:\n" << m_agent->log();
+}
+
+void tst_Vm::cleanupTestCase()
+{
+    m_agent.reset();
+    m_host.close();
+    if (m_vm)
+        m_vm->kill();
+    m_vm.reset();
+    for (const auto &check : std::as_const(m_checkTimes))
+        m_report << QStringLiteral("%1: %2 ms").arg(check.first).arg(check.second);
+    const QString report = QStringLiteral("VM report (agent under test: %1)\n  ").arg(m_agentBinary) + m_report.join(QStringLiteral("\n  "));
+    qInfo().noquote() << report;
+    QFile file(qEnvironmentVariable("QTGA_VM_REPORT"));
+    if (!file.fileName().isEmpty() && file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        file.write(report.toUtf8() + '\n');
+}
+
+QString tst_Vm::virtioPortDevice()
+{
+    const QByteArray name = guest("grep -lx org.qemu.guest_agent.0 /sys/class/virtio-ports/*/name");
+    const QList<QByteArray> parts = name.split('/');
+    return parts.size() >= 5 ? QStringLiteral("/dev/") + QString::fromLatin1(parts.at(4)) : QString();
+}
+
+QStringList tst_Vm::virtioSerialArguments(const QString &binary)
+{
+    QStringList arguments{QStringLiteral("-m"), QStringLiteral("virtio-serial"), QStringLiteral("-F"), QStringLiteral("-v")};
+    // qemu-ga needs the device node, which nothing creates without udev; qtga finds the port
+    // by its name in /sys/class/virtio-ports itself.
+    if (QFileInfo(binary).fileName() != QLatin1String("qtga-agent"))
+        arguments << QStringLiteral("-p") << virtioPortDevice();
+    return arguments;
+}
+
+QStringList tst_Vm::sideAgentArguments(const QString &binary, const QString &name)
+{
+    const QString dir = QStringLiteral("/run/") + name;
+    if (!m_vm->shell("mkdir -p " + shellQuote(dir)).ok())
+        qWarning() << "cannot create" << dir;
+    QStringList arguments{QStringLiteral("-t"), dir};
+    if (QFileInfo(binary).fileName() == QLatin1String("qtga-agent"))
+        arguments << QStringLiteral("--status-socket") << dir + QStringLiteral("/status.sock");
+    return arguments;
+}
+
+bool tst_Vm::startMainAgent(QString *error)
+{
+    if (!m_vm->shell(QByteArray("mkdir -p ") + MainStateDir).ok()) {
+        *error = QStringLiteral("cannot create the state directory");
+        return false;
+    }
+    m_agent = std::make_unique<GuestAgent>(*m_vm, m_agentBinary, QStringLiteral("agent-main"));
+    const QStringList stateDir{QStringLiteral("-t"), QString::fromLatin1(MainStateDir)};
+    if (!m_agent->start(virtioSerialArguments(m_agentBinary) + stateDir, error))
+        return false;
+    if (m_host.fd() < 0 && !m_host.connectTo(m_vm->virtioSerialSocket())) {
+        *error = QStringLiteral("cannot connect to ") + m_vm->virtioSerialSocket();
+        return false;
+    }
+    if (!sync(m_host)) {
+        *error = QStringLiteral("the agent does not answer on virtio-serial:\n") + QString::fromUtf8(m_agent->log());
+        return false;
+    }
+    return true;
+}
+
+bool tst_Vm::sync(QgaClient &client, int timeoutMs, QList<QByteArray> *stale)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        const qint64 id = m_nextId++;
+        if (!client.send("\xff" + requestJson("guest-sync-delimited", {{QStringLiteral("id"), id}})))
+            return false;
+        QDeadlineTimer attempt(qMin<qint64>(5000, deadline.remainingTime()));
+        for (;;) {
+            const QByteArray line = client.readLine(int(attempt.remainingTime()));
+            if (line.isEmpty())
+                break;
+            const qsizetype mark = line.lastIndexOf('\xff');
+            const QJsonObject reply = parse(mark < 0 ? line : line.mid(mark + 1));
+            if (mark >= 0 && reply.value(QLatin1String("return")).toInteger(-1) == id) {
+                if (stale && mark > 0)
+                    stale->append(line.left(mark));
+                return true;
+            }
+            if (stale)
+                stale->append(line);
+        }
+    }
+    return false;
+}
+
+void tst_Vm::protocolChecks(QgaClient &client)
+{
+    QVERIFY(sync(client));
+    const Reply info = call(client, "guest-info");
+    QVERIFY2(info.ok(), info.raw.constData());
+    QVERIFY(info.result().value(QLatin1String("supported_commands")).toArray().size() >= 40);
+    QCOMPARE(call(client, "guest-ping").raw, QByteArray("{\"return\": {}}"));
+    const Reply os = call(client, "guest-get-osinfo");
+    QCOMPARE(os.result().value(QLatin1String("kernel-release")).toString().toLatin1(), m_kernelRelease);
+    // A broken request, then 0xFF: the parser starts over and the next request is answered.
+    QVERIFY(client.send("{\"execute\":\"guest-pi"));
+    QVERIFY(sync(client));
+    QCOMPARE(call(client, "guest-sync", {{QStringLiteral("id"), 77}}).raw, QByteArray("{\"return\": 77}"));
+}
+
+void tst_Vm::virtioSerialProtocol()
+{
+    protocolChecks(m_host);
+    if (isQtga()) {
+        // No udev in the guest: the agent found its port through sysfs.
+        QVERIFY2(m_agent->log().contains("using /dev/vport"), m_agent->log().constData());
+    }
+}
+
+void tst_Vm::virtioSerialReadOnlyCommands_data()
+{
+    QTest::addColumn<QByteArray>("command");
+    QTest::addColumn<QJsonObject>("arguments");
+    QTest::addColumn<QByteArray>("expected");
+    const QJsonObject none;
+    QTest::newRow("info") << QByteArray("guest-info") << none << QByteArray("\"guest-set-vcpus\"");
+    QTest::newRow("ping") << QByteArray("guest-ping") << none << QByteArray("{\"return\": {}}");
+    QTest::newRow("time") << QByteArray("guest-get-time") << none << QByteArray("\"return\": 1");
+    QTest::newRow("timezone") << QByteArray("guest-get-timezone") << none << QByteArray("\"offset\"");
+    QTest::newRow("osinfo") << QByteArray("guest-get-osinfo") << none << QByteArray("\"kernel-release\"");
+    QTest::newRow("host-name") << QByteArray("guest-get-host-name") << none << QByteArray("\"qtga-vm\"");
+    QTest::newRow("users") << QByteArray("guest-get-users") << none << QByteArray("\"return\": [");
+    QTest::newRow("vcpus") << QByteArray("guest-get-vcpus") << none << QByteArray("\"logical-id\": 1}");
+    QTest::newRow("memory-blocks") << QByteArray("guest-get-memory-blocks") << none << QByteArray("\"phys-index\"");
+    QTest::newRow("memory-block-info") << QByteArray("guest-get-memory-block-info") << none << QByteArray("\"size\"");
+    QTest::newRow("fsinfo") << QByteArray("guest-get-fsinfo") << none << QByteArray("\"mountpoint\": \"/mnt/vmdisk\"");
+    QTest::newRow("disks") << QByteArray("guest-get-disks") << none << QByteArray("\"/dev/vda\"");
+    QTest::newRow("interfaces") << QByteArray("guest-network-get-interfaces") << none << QByteArray("\"name\": \"lo\"");
+    QTest::newRow("cpustats") << QByteArray("guest-get-cpustats") << none << QByteArray("\"cpu\": 1");
+    QTest::newRow("diskstats") << QByteArray("guest-get-diskstats") << none << QByteArray("\"name\": \"vda\"");
+    QTest::newRow("fsfreeze-status") << QByteArray("guest-fsfreeze-status") << none << QByteArray("{\"return\": \"thawed\"}");
+    QTest::newRow("load") << QByteArray("guest-get-load") << none << QByteArray("\"load1m\"");
+    QTest::newRow("routes") << QByteArray("guest-network-get-route") << none << QByteArray("\"return\": [");
+    QTest::newRow("ssh-keys") << QByteArray("guest-ssh-get-authorized-keys")
+                              << QJsonObject{{QStringLiteral("username"), QStringLiteral("root")}}
+                              << QByteArray("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtgD8fx9Hgt1S/mlNbcrB3czBlzKsq9axAiA0kzKaxY qtga-vm");
+}
+
+void tst_Vm::virtioSerialReadOnlyCommands()
+{
+    QFETCH(QByteArray, command);
+    QFETCH(QJsonObject, arguments);
+    QFETCH(QByteArray, expected);
+    const Reply info = call(m_host, "guest-info");
+    bool known = false;
+    for (const QJsonValue &entry : info.result().value(QLatin1String("supported_commands")).toArray())
+        known = known || entry.toObject().value(QLatin1String("name")).toString().toLatin1() == command;
+    if (!known)
+        QSKIP("the agent under test does not have this command");
+    if (command == "guest-ssh-get-authorized-keys") {
+        // In the guest's writable layer only; the host's /root is not touched.
+        QVERIFY(m_vm->shell("mkdir -p /root/.ssh && echo '" + expected + "' > /root/.ssh/authorized_keys").ok());
+    }
+    const Reply reply = call(m_host, command.constData(), arguments, 30000);
+    QVERIFY2(reply.ok(), reply.raw.constData());
+    QVERIFY2(reply.raw.contains(expected), reply.raw.constData());
+}
+
+void tst_Vm::transferFile(QgaClient &client, const QString &path, const QByteArray &data, int chunk)
+{
+    const Reply open = call(client, "guest-file-open", {{QStringLiteral("path"), path}, {QStringLiteral("mode"), QStringLiteral("w")}});
+    QVERIFY2(open.ok(), open.raw.constData());
+    const qint64 handle = open.value().toInteger();
+    for (qsizetype offset = 0; offset < data.size(); offset += chunk) {
+        const QByteArray piece = data.mid(offset, chunk);
+        const Reply write = call(client, "guest-file-write",
+                                 {{QStringLiteral("handle"), handle}, {QStringLiteral("buf-b64"), b64(piece)}}, 60000);
+        QVERIFY2(write.ok(), write.raw.left(300).constData());
+        QCOMPARE(write.result().value(QLatin1String("count")).toInteger(), piece.size());
+    }
+    QVERIFY(call(client, "guest-file-close", {{QStringLiteral("handle"), handle}}).ok());
+
+    const QByteArray expected = QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
+    QCOMPARE(guest("sha256sum " + shellQuote(path) + " | cut -d ' ' -f 1"), expected);
+
+    const Reply reopen = call(client, "guest-file-open", {{QStringLiteral("path"), path}, {QStringLiteral("mode"), QStringLiteral("r")}});
+    QVERIFY2(reopen.ok(), reopen.raw.constData());
+    const qint64 readHandle = reopen.value().toInteger();
+    QByteArray back;
+    for (;;) {
+        const Reply read = call(client, "guest-file-read", {{QStringLiteral("handle"), readHandle}, {QStringLiteral("count"), chunk}}, 60000);
+        QVERIFY2(read.ok(), read.raw.left(300).constData());
+        back += unb64(read.result().value(QLatin1String("buf-b64")));
+        if (read.result().value(QLatin1String("eof")).toBool())
+            break;
+        QVERIFY(back.size() <= data.size());
+    }
+    QVERIFY(call(client, "guest-file-close", {{QStringLiteral("handle"), readHandle}}).ok());
+    QCOMPARE(back.size(), data.size());
+    QCOMPARE(QCryptographicHash::hash(back, QCryptographicHash::Sha256).toHex(), expected);
+    QVERIFY(m_vm->shell("rm -f " + shellQuote(path)).ok());
+}
+
+void tst_Vm::virtioSerialFileTransfer()
+{
+    QByteArray data(4 << 20, Qt::Uninitialized);
+    QRandomGenerator generator(6);
+    generator.fillRange(reinterpret_cast<quint32 *>(data.data()), data.size() / 4);
+    QElapsedTimer clock;
+    clock.start();
+    transferFile(m_host, QStringLiteral("/tmp/vm-transfer.bin"), data, 512 * 1024);
+    if (QTest::currentTestFailed())
+        return;
+    m_report << QStringLiteral("virtio-serial: 4 MiB written and read back in %1 ms").arg(clock.elapsed());
+}
+
+void tst_Vm::virtioSerialExec()
+{
+    const Reply started = call(m_host, "guest-exec", {
+        {QStringLiteral("path"), QStringLiteral("/bin/sh")},
+        {QStringLiteral("arg"), QJsonArray{QStringLiteral("-c"), QStringLiteral("read line; echo \"out:$line $(uname -r)\"; echo err >&2; exit 3")}},
+        {QStringLiteral("input-data"), b64("hello\n")},
+        {QStringLiteral("capture-output"), true},
+    });
+    QVERIFY2(started.ok(), started.raw.constData());
+    const qint64 pid = started.result().value(QLatin1String("pid")).toInteger();
+    Reply status;
+    QVERIFY(QTest::qWaitFor([&] {
+        status = call(m_host, "guest-exec-status", {{QStringLiteral("pid"), pid}});
+        return !status.ok() || status.result().value(QLatin1String("exited")).toBool();
+    }, 30000));
+    QVERIFY2(status.ok(), status.raw.constData());
+    QCOMPARE(status.result().value(QLatin1String("exitcode")).toInt(), 3);
+    QCOMPARE(unb64(status.result().value(QLatin1String("out-data"))), "out:hello " + m_kernelRelease + '\n');
+    QCOMPARE(unb64(status.result().value(QLatin1String("err-data"))), QByteArray("err\n"));
+}
+
+void tst_Vm::virtioSerialReconnects()
+{
+    // Every guest-sync id sent is answered at most once, whichever connection carries the
+    // answer; every request sent after a completed sync is answered on that connection.
+    QSet<qint64> answered;
+    QSet<qint64> inFlight;
+    int answeredLater = 0;
+    auto record = [&](const QByteArray &line) {
+        const QJsonValue value = parse(line).value(QLatin1String("return"));
+        if (!value.isDouble())
+            return true;
+        const qint64 id = value.toInteger();
+        if (answered.contains(id)) {
+            qWarning().noquote() << "answered twice:" << line;
+            return false;
+        }
+        answered.insert(id);
+        answeredLater += inFlight.remove(id) ? 1 : 0;
+        return true;
+    };
+    const qint64 pid = m_agent->pid();
+    qint64 idleWakeups = -1;
+    m_host.close();
+    for (int round = 0; round < 50; ++round) {
+        QgaClient client;
+        QVERIFY(client.connectTo(m_vm->virtioSerialSocket()));
+        QList<QByteArray> stale;
+        QVERIFY2(sync(client, 30000, &stale), qPrintable(QStringLiteral("round %1").arg(round)));
+        for (const QByteArray &line : std::as_const(stale))
+            QVERIFY2(record(line), line.constData());
+
+        QByteArray batch;
+        QList<qint64> ids;
+        for (int i = 0; i < 3; ++i) {
+            ids << m_nextId++;
+            batch += requestJson("guest-sync", {{QStringLiteral("id"), ids.last()}});
+        }
+        QVERIFY(client.send(batch));
+        for (qint64 id : std::as_const(ids)) {
+            const QByteArray line = client.readLine(20000);
+            QVERIFY2(parse(line).value(QLatin1String("return")).toInteger(-1) == id,
+                     qPrintable(QStringLiteral("round %1: expected %2, got %3").arg(round).arg(id).arg(QString::fromLatin1(line))));
+            QVERIFY(record(line));
+        }
+
+        // Requests in flight when the host goes away: a few syncs, a larger answer, and a
+        // request cut in the middle.
+        QByteArray requests;
+        for (int i = 0; i < 4; ++i) {
+            inFlight.insert(m_nextId);
+            requests += requestJson("guest-sync", {{QStringLiteral("id"), m_nextId++}});
+            if (i == 2)
+                requests += requestJson("guest-get-osinfo");
+        }
+        requests += "{\"execute\":\"guest-sync\",\"argum";
+        QVERIFY(client.send(requests));
+        if (round % 2 == 1) {
+            const QByteArray line = client.readLine(20000);
+            inFlight.remove(parse(line).value(QLatin1String("return")).toInteger(-1));
+            QVERIFY(record(line));
+        }
+        client.close();
+
+        if (round == 25 && isQtga()) {
+            // Host away: the agent has nothing to do and must not wake up.
+            const QMap<qint64, qint64> before = m_agent->contextSwitches();
+            QVERIFY(m_vm->shell("sleep 2").ok());
+            idleWakeups = wakeupsBetween(before, m_agent->contextSwitches());
+        }
+    }
+    QVERIFY(m_host.connectTo(m_vm->virtioSerialSocket()));
+    QList<QByteArray> stale;
+    QVERIFY(sync(m_host, 30000, &stale));
+    for (const QByteArray &line : std::as_const(stale))
+        QVERIFY2(record(line), line.constData());
+    QVERIFY(call(m_host, "guest-ping").ok());
+    QCOMPARE(m_agent->pid(), pid);
+    QVERIFY(m_agent->isAlive());
+    m_report << QStringLiteral("virtio-serial: 50 reconnects, %1 requests left in flight: %2 answered on a later "
+                               "connection before its sync, %3 never answered, none twice")
+                    .arg(inFlight.size() + answeredLater).arg(answeredLater).arg(inFlight.size());
+    if (idleWakeups >= 0) {
+        m_report << QStringLiteral("virtio-serial: 2 s without host between reconnects: %1 wake-ups").arg(idleWakeups);
+        QVERIFY2(idleWakeups <= 2, qPrintable(m_report.last()));
+    }
+}
+
+qint64 tst_Vm::measureIdleWakeups(const QString &binary, const QString &name, int seconds)
+{
+    GuestAgent agent(*m_vm, binary, name);
+    QString error;
+    if (!agent.start(virtioSerialArguments(binary) + sideAgentArguments(binary, name), &error)) {
+        qWarning().noquote() << error;
+        return -1;
+    }
+    // Settle: it opens the port and finds no host.
+    if (!m_vm->shell("sleep 1").ok() || !agent.isAlive()) {
+        qWarning().noquote() << name << "is not running:" << agent.log();
+        return -1;
+    }
+    const QMap<qint64, qint64> before = agent.contextSwitches();
+    m_vm->shell("sleep " + QByteArray::number(seconds), (seconds + 30) * 1000);
+    const QMap<qint64, qint64> after = agent.contextSwitches();
+    if (before.isEmpty() || after.isEmpty()) {
+        qWarning().noquote() << name << "has no context switch counts:" << agent.log();
+        return -1;
+    }
+    agent.kill();
+    return wakeupsBetween(before, after);
+}
+
+void tst_Vm::idleWakeups()
+{
+    // One agent at a time owns the port: the main agent makes room for the measured ones.
+    m_host.close();
+    m_agent.reset();
+    constexpr int seconds = 5;
+    const qint64 qtga = measureIdleWakeups(m_qtgaBinary, QStringLiteral("idle-qtga"), seconds);
+    const qint64 qemuGa = measureIdleWakeups(referenceBinary(), QStringLiteral("idle-qemu-ga"), seconds);
+    m_report << QStringLiteral("idle on virtio-serial without host, %1 s: qtga-agent %2 wake-ups, qemu-ga %3 wake-ups")
+                    .arg(seconds).arg(qtga).arg(qemuGa);
+    qInfo().noquote() << m_report.last();
+    QString error;
+    QVERIFY2(startMainAgent(&error), qPrintable(error));
+    QVERIFY2(qtga >= 0, "qtga-agent could not be measured");
+    QVERIFY2(qtga < seconds, qPrintable(m_report.last()));
+}
+
+void tst_Vm::isaSerialProtocol()
+{
+    GuestAgent agent(*m_vm, m_agentBinary, QStringLiteral("agent-isa"));
+    QString error;
+    QVERIFY2(agent.start(QStringList{QStringLiteral("-m"), QStringLiteral("isa-serial"), QStringLiteral("-p"), QStringLiteral("/dev/ttyS1")}
+                             + sideAgentArguments(m_agentBinary, QStringLiteral("agent-isa")), &error),
+             qPrintable(error));
+    // Bytes that reach the UART before the agent opened it are lost; wait for the open.
+    QVERIFY2(QTest::qWaitFor([&] {
+        return m_vm->shell("ls -l /proc/" + QByteArray::number(agent.pid()) + "/fd").output.contains("/dev/ttyS1");
+    }, 20000), agent.log().constData());
+    QgaClient client;
+    QVERIFY(client.connectTo(m_vm->isaSerialSocket()));
+    protocolChecks(client);
+    if (QTest::currentTestFailed())
+        return;
+    QByteArray data(64 * 1024, Qt::Uninitialized);
+    QRandomGenerator generator(3);
+    generator.fillRange(reinterpret_cast<quint32 *>(data.data()), data.size() / 4);
+    QElapsedTimer clock;
+    clock.start();
+    transferFile(client, QStringLiteral("/tmp/vm-isa-transfer.bin"), data, 16 * 1024);
+    if (QTest::currentTestFailed())
+        return;
+    m_report << QStringLiteral("isa-serial: 64 KiB written and read back in %1 ms").arg(clock.elapsed());
+    QVERIFY2(agent.isAlive(), agent.log().constData());
+}
+
+void tst_Vm::vsockFromGuest()
+{
+    GuestAgent agent(*m_vm, m_agentBinary, QStringLiteral("agent-vsock"));
+    QString error;
+    QVERIFY2(agent.start(QStringList{QStringLiteral("-m"), QStringLiteral("vsock-listen"), QStringLiteral("-p"), QStringLiteral("4294967295:5000")}
+                             + sideAgentArguments(m_agentBinary, QStringLiteral("agent-vsock")), &error),
+             qPrintable(error));
+    const ShellResult result = m_vm->shell(shellQuote(m_guestTool) + " vsock-call 5000"
+        " '\\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":4242}}'"
+        " '{\"execute\":\"guest-info\"}' '{\"execute\":\"guest-get-host-name\"}'");
+    QVERIFY2(result.ok(), (result.output + agent.log()).constData());
+    const QList<QByteArray> lines = result.output.trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines.at(0), QByteArray("\\xff{\"return\": 4242}"));
+    QVERIFY2(lines.at(1).contains("\"supported_commands\""), lines.at(1).constData());
+    QCOMPARE(lines.at(2), QByteArray("{\"return\": {\"host-name\": \"qtga-vm\"}}"));
+}
+
+void tst_Vm::vsockSocketActivation()
+{
+    // The launcher binds and listens, then execs the agent with LISTEN_FDS=1; -m and -p are
+    // ignored then (the main agent owns the virtio-serial port, so using it would fail).
+    GuestAgent agent(*m_vm, m_agentBinary, QStringLiteral("agent-activated"));
+    QString error;
+    QVERIFY2(agent.start(sideAgentArguments(m_agentBinary, QStringLiteral("agent-activated")), &error,
+                         QString::fromUtf8(shellQuote(m_guestTool)) + QStringLiteral(" listen-vsock 5001")),
+             qPrintable(error));
+    const ShellResult result = m_vm->shell(shellQuote(m_guestTool) + " vsock-call 5001"
+        " '\\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":5151}}' '{\"execute\":\"guest-ping\"}'");
+    QVERIFY2(result.ok(), (result.output + agent.log()).constData());
+    QCOMPARE(result.output.trimmed(), QByteArray("\\xff{\"return\": 5151}\n{\"return\": {}}"));
+    // The agent is the launcher's process (exec, same pid) and listens on the passed socket.
+    QVERIFY(agent.isAlive());
+    QVERIFY(m_vm->shell("readlink /proc/" + QByteArray::number(agent.pid()) + "/fd/3").output.contains("socket:"));
+}
+
+void tst_Vm::freeze()
+{
+    QVERIFY(m_vm->shell("rm -f /tmp/fsfreeze-hook.log /tmp/writer.done && echo before > /mnt/vmdisk/before && sync").ok());
+    const Reply frozen = call(m_host, "guest-fsfreeze-freeze", {}, 60000);
+    QVERIFY2(frozen.ok(), frozen.raw.constData());
+    // Only the ext4 disk is a block device; the overlay root, 9p, tmpfs are skipped.
+    QCOMPARE(frozen.value().toInt(), 1);
+    QCOMPARE(call(m_host, "guest-fsfreeze-status").raw, QByteArray("{\"return\": \"frozen\"}"));
+
+    // A write to the frozen filesystem blocks in the kernel.
+    const QByteArray writer = guest("(echo during > /mnt/vmdisk/during && echo done > /tmp/writer.done) >/dev/null 2>&1 & echo $!");
+    QVERIFY(!writer.isEmpty());
+    QVERIFY2(QTest::qWaitFor([&] { return guest("cut -d ' ' -f 3 /proc/" + writer + "/stat") == "D"; }, 30000),
+             "the writer does not block on the frozen filesystem");
+    QVERIFY(!m_vm->shell("test -e /tmp/writer.done").ok());
+
+    const Reply refused = call(m_host, "guest-file-open", {{QStringLiteral("path"), QStringLiteral("/tmp/x")}});
+    QCOMPARE(refused.errorClass(), QStringLiteral("CommandNotFound"));
+    QVERIFY2(refused.error().contains(QLatin1String("has been disabled")), refused.raw.constData());
+    QCOMPARE(call(m_host, "guest-exec", {{QStringLiteral("path"), QStringLiteral("/bin/true")}}).errorClass(), QStringLiteral("CommandNotFound"));
+    QVERIFY(call(m_host, "guest-ping").ok());
+
+    // Killed and restarted: the state directory's marker keeps it frozen.
+    m_agent->kill();
+    QString error;
+    QVERIFY2(startMainAgent(&error), qPrintable(error));
+    QCOMPARE(call(m_host, "guest-fsfreeze-status").raw, QByteArray("{\"return\": \"frozen\"}"));
+    QCOMPARE(call(m_host, "guest-file-open", {{QStringLiteral("path"), QStringLiteral("/tmp/x")}}).errorClass(), QStringLiteral("CommandNotFound"));
+    QVERIFY(!m_vm->shell("test -e /tmp/writer.done").ok());
+
+    const Reply thawed = call(m_host, "guest-fsfreeze-thaw", {}, 60000);
+    QVERIFY2(thawed.ok(), thawed.raw.constData());
+    QCOMPARE(thawed.value().toInt(), 1);
+    QVERIFY2(QTest::qWaitFor([&] { return m_vm->shell("test -e /tmp/writer.done").ok(); }, 30000),
+             "the blocked write did not complete");
+    QCOMPARE(guest("cat /mnt/vmdisk/during"), QByteArray("during"));
+    QCOMPARE(call(m_host, "guest-fsfreeze-status").raw, QByteArray("{\"return\": \"thawed\"}"));
+    QCOMPARE(guest("cat /tmp/fsfreeze-hook.log"), QByteArray("freeze\nthaw"));
+    const QJsonObject after{{QStringLiteral("path"), QStringLiteral("/mnt/vmdisk/after")}, {QStringLiteral("mode"), QStringLiteral("w")}};
+    QVERIFY(call(m_host, "guest-file-open", after).ok());
+}
+
+void tst_Vm::setTime()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 target = now + 3 * 24 * 3600;
+    const Reply set = call(m_host, "guest-set-time", {{QStringLiteral("time"), target * 1000000000}}, 30000);
+    QVERIFY2(set.ok(), set.raw.constData());
+    auto guestClock = [&] { return guest("date +%s").toLongLong(); };
+    QVERIFY2(qAbs(guestClock() - target) < 120, "the guest clock did not move");
+    // Without a time the clock is set from the RTC, which the first call set too.
+    const Reply fromRtc = call(m_host, "guest-set-time", {}, 30000);
+    QVERIFY2(fromRtc.ok(), fromRtc.raw.constData());
+    QVERIFY2(qAbs(guestClock() - target) < 120, "the RTC was not set");
+    const Reply back = call(m_host, "guest-set-time", {{QStringLiteral("time"), QDateTime::currentMSecsSinceEpoch() * 1000000}}, 30000);
+    QVERIFY2(back.ok(), back.raw.constData());
+    QVERIFY(qAbs(guestClock() - QDateTime::currentSecsSinceEpoch()) < 120);
+}
+
+void tst_Vm::setVcpus()
+{
+    auto cpu1Online = [&] {
+        for (const QJsonValue &cpu : call(m_host, "guest-get-vcpus").value().toArray()) {
+            if (cpu.toObject().value(QLatin1String("logical-id")).toInt() == 1)
+                return cpu.toObject().value(QLatin1String("online")).toBool();
+        }
+        return false;
+    };
+    QVERIFY(cpu1Online());
+    auto setCpu1 = [&](bool online) {
+        const QJsonObject cpu{{QStringLiteral("logical-id"), 1}, {QStringLiteral("online"), online}};
+        return call(m_host, "guest-set-vcpus", {{QStringLiteral("vcpus"), QJsonArray{cpu}}}, 60000);
+    };
+    const Reply off = setCpu1(false);
+    QVERIFY2(off.ok(), off.raw.constData());
+    QCOMPARE(off.value().toInt(), 1);
+    QCOMPARE(guest("cat /sys/devices/system/cpu/cpu1/online"), QByteArray("0"));
+    QVERIFY(!cpu1Online());
+    const Reply on = setCpu1(true);
+    QVERIFY2(on.ok(), on.raw.constData());
+    QCOMPARE(guest("cat /sys/devices/system/cpu/cpu1/online"), QByteArray("1"));
+    QVERIFY(cpu1Online());
+}
+
+void tst_Vm::reboot()
+{
+    const QByteArray bootId = guest("cat /proc/sys/kernel/random/boot_id");
+    QVERIFY(m_vm->qmp("{\"execute\":\"set-action\",\"arguments\":{\"reboot\":\"reset\"}}").contains("\"return\""));
+    // Success sends no response.
+    QVERIFY(m_host.send(requestJson("guest-shutdown", {{QStringLiteral("mode"), QStringLiteral("reboot")}})));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(m_vm->waitForConsoleText("reboot: Restarting system", 60000), "the guest does not restart");
+    const qint64 restart = clock.elapsed();
+    QString error;
+    QVERIFY2(m_vm->waitForReboot(BootTimeoutMs, &error), qPrintable(error));
+    m_report << QStringLiteral("guest-shutdown reboot: kernel restarts after %1 ms, control shell up again after %2 ms")
+                    .arg(restart).arg(clock.elapsed());
+    QVERIFY(m_vm->qmp("{\"execute\":\"set-action\",\"arguments\":{\"reboot\":\"shutdown\"}}").contains("\"return\""));
+    QVERIFY(guest("cat /proc/sys/kernel/random/boot_id") != bootId);
+    // The host connection outlives the guest's reset; the new boot's agent answers on it.
+    m_agent->forget();
+    QVERIFY2(startMainAgent(&error), qPrintable(error));
+    QVERIFY(call(m_host, "guest-ping").ok());
+}
+
+void tst_Vm::shutdown()
+{
+    QVERIFY(m_host.send(requestJson("guest-shutdown")));
+    QVERIFY2(m_vm->waitForPowerOff(60000), "QEMU did not power off");
+    QVERIFY(!m_vm->isRunning());
+    m_agent->forget();
+}
+
+QTEST_GUILESS_MAIN(tst_Vm)
+#include "tst_vm.moc"
