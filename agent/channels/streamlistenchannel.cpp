@@ -8,6 +8,7 @@
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <linux/vm_sockets.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -23,6 +24,18 @@ StreamListenChannel::~StreamListenChannel()
 void StreamListenChannel::adoptListeningFd(int fd)
 {
     startAccepting(fd);
+}
+
+bool StreamListenChannel::listenAndAccept(int fd, QString *error)
+{
+    // Every client is served at once, so a real backlog instead of qemu-ga's 1.
+    if (::listen(fd, SOMAXCONN) < 0) {
+        *error = QStringLiteral("Failed to listen on socket: %1").arg(QString::fromLocal8Bit(strerror(errno)));
+        ::close(fd);
+        return false;
+    }
+    startAccepting(fd);
+    return true;
 }
 
 void StreamListenChannel::startAccepting(int fd)
@@ -135,21 +148,8 @@ bool UnixListenChannel::open(QString *error)
         ::close(fd);
         return false;
     }
-    // Every client is served at once, so a real backlog instead of qemu-ga's 1.
-    if (::listen(fd, SOMAXCONN) < 0) {
-        *error = QStringLiteral("Failed to listen on socket: %1").arg(QString::fromLocal8Bit(strerror(errno)));
-        ::close(fd);
-        return false;
-    }
-    startAccepting(fd);
-    return true;
+    return listenAndAccept(fd, error);
 }
-
-} // namespace qtga
-
-#include <linux/vm_sockets.h>
-
-namespace qtga {
 
 namespace {
 
@@ -232,13 +232,7 @@ bool VsockListenChannel::open(QString *error)
         ::close(fd);
         return false;
     }
-    if (::listen(fd, SOMAXCONN) < 0) {
-        *error = QStringLiteral("Failed to listen on socket: %1").arg(QString::fromLocal8Bit(strerror(errno)));
-        ::close(fd);
-        return false;
-    }
-    startAccepting(fd);
-    return true;
+    return listenAndAccept(fd, error);
 }
 
 } // namespace qtga

@@ -29,6 +29,8 @@ public:
 
 protected:
     void startAccepting(int fd);
+    // listen() on a bound socket, then accept; closes `fd` on failure.
+    bool listenAndAccept(int fd, QString *error);
     virtual QString peerDescription(int fd) const;
 
 private:

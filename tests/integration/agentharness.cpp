@@ -65,6 +65,18 @@ bool AgentProcess::start(const QStringList &extra, int timeoutMs)
     return false;
 }
 
+qint64 rssKiB(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
 bool isListening(const QString &path)
 {
     // Looked up in /proc/net/unix instead of connecting: a probe connection would be one more

@@ -15,6 +15,9 @@ namespace qtga::test {
 QString agentBinary();
 QString referenceBinary();
 
+// The resident set size of process `pid` in KiB, or -1.
+qint64 rssKiB(qint64 pid);
+
 // Whether a unix socket at `path` is listening (without connecting to it).
 bool isListening(const QString &path);
 

@@ -20,18 +20,6 @@ using namespace qtga::test;
 
 namespace {
 
-qint64 rssKiB(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 // Open descriptors but event fds: worker threads come and go with the pool (30 s expiry),
 // each with its own; those are not leaks.
 int fdCount(qint64 pid)
