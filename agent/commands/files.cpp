@@ -319,31 +319,24 @@ CommandOutcome guestFileFlush(const JsonValue &args, CommandContext &context)
     return CommandOutcome::ok();
 }
 
-CommandDescriptor fileCommand(CommandDescriptor d)
-{
-    d.execution = CommandDescriptor::Execution::Worker;
-    d.fsAccess = CommandDescriptor::FsAccess::Shared;
-    return d;
-}
-
 } // namespace
 
 void registerFileCommands(CommandRegistry &registry)
 {
     using namespace args;
     const ArgField handle = required("handle", integer());
-    registry.add(fileCommand({"guest-file-open", {required("path", string()), optional("mode", string())}, guestFileOpen}));
-    registry.add(fileCommand({"guest-file-close", {handle}, guestFileClose}));
-    registry.add(fileCommand({"guest-file-read", {handle, optional("count", integer())}, guestFileRead}));
-    registry.add(fileCommand({"guest-file-write",
+    registry.add(touchesFilesystems({"guest-file-open", {required("path", string()), optional("mode", string())}, guestFileOpen}));
+    registry.add(touchesFilesystems({"guest-file-close", {handle}, guestFileClose}));
+    registry.add(touchesFilesystems({"guest-file-read", {handle, optional("count", integer())}, guestFileRead}));
+    registry.add(touchesFilesystems({"guest-file-write",
                               {handle, required("buf-b64", string()), optional("count", integer())},
                               guestFileWrite}));
-    registry.add(fileCommand({"guest-file-seek",
+    registry.add(touchesFilesystems({"guest-file-seek",
                               {handle, required("offset", integer()),
                                required("whence", alternate("GuestFileWhence", integer(),
                                                             enumeration({"set", "cur", "end"}), nullptr))},
                               guestFileSeek}));
-    registry.add(fileCommand({"guest-file-flush", {handle}, guestFileFlush}));
+    registry.add(touchesFilesystems({"guest-file-flush", {handle}, guestFileFlush}));
 }
 
 } // namespace qtga

@@ -185,13 +185,22 @@ CommandOutcome guestSshGetAuthorizedKeys(const JsonValue &args, CommandContext &
     return CommandOutcome::ok(std::move(result));
 }
 
+// The keys are checked before the user is looked up, as in qemu-ga: a bad key is reported
+// even for an unknown user.
+std::optional<User> checkedKeysOwner(const JsonValue &args, QByteArray *error)
+{
+    if (std::optional<QByteArray> invalid = checkKeys(*args.value("keys"))) {
+        *error = *invalid;
+        return std::nullopt;
+    }
+    return lookUpUser(args.value("username")->toString(), error);
+}
+
 CommandOutcome guestSshAddAuthorizedKeys(const JsonValue &args, CommandContext &)
 {
     const JsonValue &keys = *args.value("keys");
-    if (std::optional<QByteArray> invalid = checkKeys(keys))
-        return CommandOutcome::fail(*invalid);
     QByteArray error;
-    const std::optional<User> user = lookUpUser(args.value("username")->toString(), &error);
+    const std::optional<User> user = checkedKeysOwner(args, &error);
     if (!user)
         return CommandOutcome::fail(error);
 
@@ -219,10 +228,8 @@ CommandOutcome guestSshAddAuthorizedKeys(const JsonValue &args, CommandContext &
 CommandOutcome guestSshRemoveAuthorizedKeys(const JsonValue &args, CommandContext &)
 {
     const JsonValue &keys = *args.value("keys");
-    if (std::optional<QByteArray> invalid = checkKeys(keys))
-        return CommandOutcome::fail(*invalid);
     QByteArray error;
-    const std::optional<User> user = lookUpUser(args.value("username")->toString(), &error);
+    const std::optional<User> user = checkedKeysOwner(args, &error);
     if (!user)
         return CommandOutcome::fail(error);
     const QByteArray path = user->keysPath();
@@ -245,13 +252,6 @@ CommandOutcome guestSshRemoveAuthorizedKeys(const JsonValue &args, CommandContex
     return CommandOutcome::ok();
 }
 
-CommandDescriptor touchesFiles(CommandDescriptor d)
-{
-    d.execution = CommandDescriptor::Execution::Worker;
-    d.fsAccess = CommandDescriptor::FsAccess::Shared;
-    return d;
-}
-
 } // namespace
 
 void registerSshCommands(CommandRegistry &registry)
@@ -259,10 +259,10 @@ void registerSshCommands(CommandRegistry &registry)
     using namespace args;
     const ArgField username = required("username", string());
     const ArgField keys = required("keys", list(string()));
-    registry.add(touchesFiles({"guest-ssh-get-authorized-keys", {username}, guestSshGetAuthorizedKeys}));
-    registry.add(touchesFiles({"guest-ssh-add-authorized-keys", {username, keys, optional("reset", boolean())},
+    registry.add(touchesFilesystems({"guest-ssh-get-authorized-keys", {username}, guestSshGetAuthorizedKeys}));
+    registry.add(touchesFilesystems({"guest-ssh-add-authorized-keys", {username, keys, optional("reset", boolean())},
                                guestSshAddAuthorizedKeys}));
-    registry.add(touchesFiles({"guest-ssh-remove-authorized-keys", {username, keys}, guestSshRemoveAuthorizedKeys}));
+    registry.add(touchesFilesystems({"guest-ssh-remove-authorized-keys", {username, keys}, guestSshRemoveAuthorizedKeys}));
 }
 
 } // namespace qtga

@@ -60,4 +60,13 @@ struct CommandDescriptor
     FsAccess fsAccess = FsAccess::None;
 };
 
+// Marks a command that reads or writes files: it runs on a worker thread and waits while a
+// freeze or thaw holds the filesystems exclusively.
+inline CommandDescriptor touchesFilesystems(CommandDescriptor d)
+{
+    d.execution = CommandDescriptor::Execution::Worker;
+    d.fsAccess = CommandDescriptor::FsAccess::Shared;
+    return d;
+}
+
 } // namespace qtga
