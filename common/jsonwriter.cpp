@@ -89,6 +89,12 @@ uint32_t qdictBucket(const char *key, qsizetype size)
 
 MemberOrder qdictIterationOrder(const JsonValue::Object &members)
 {
+    if (members.size() <= 1) {
+        MemberOrder order;
+        if (!members.empty())
+            order.append(0);
+        return order;
+    }
     QVarLengthArray<std::pair<uint32_t, int>, 16> keyed;
     keyed.reserve(qsizetype(members.size()));
     for (size_t i = 0; i < members.size(); ++i) {

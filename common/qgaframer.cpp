@@ -1,5 +1,7 @@
 #include "qgaframer.h"
 
+#include "bytescan.h"
+
 #include "jsonwriter.h"
 
 #include <cerrno>
@@ -328,9 +330,7 @@ private:
                 continue;
             }
             // Plain bytes: copy ASCII runs at once, validate everything else as modified UTF-8.
-            const char *run = p;
-            while (run < end && static_cast<unsigned char>(*run) < 0x80 && *run != quote && *run != '\\')
-                ++run;
+            const char *run = scanAsciiStringRun(p, end, quote);
             if (run != p) {
                 out.append(p, run - p);
                 p = run;
@@ -461,9 +461,7 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
             const unsigned char quote = m_state == InDq ? '"' : '\'';
             const qsizetype room = MaxTokenSize + 1 - (qsizetype(m_arena.size()) - m_tokenStart);
             const unsigned char *limit = end - p > room ? p + room : end;
-            const unsigned char *run = p;
-            while (run < limit && isStringByte(*run) && *run != quote && *run != '\\')
-                ++run;
+            const unsigned char *run = scanLexerStringRun(p, limit, quote);
             if (run != p) {
                 m_arena.append(reinterpret_cast<const char *>(p), size_t(run - p));
                 p = run;

@@ -177,8 +177,12 @@ void FdStreamPeer::onWritable()
             }
         }
     }
-    m_writeNotifier.setEnabled(false);
-    Q_EMIT outputDrained();
+    // Reading is paused only while output waits for a writable socket; a write that went
+    // out at once changes nothing the session has to hear about.
+    if (m_writeNotifier.isEnabled()) {
+        m_writeNotifier.setEnabled(false);
+        Q_EMIT outputDrained();
+    }
 }
 
 } // namespace qtga

@@ -6,6 +6,8 @@
 #include <QLoggingCategory>
 #include <QPointer>
 
+#include <malloc.h>
+
 Q_LOGGING_CATEGORY(lcDispatch, "qtga.dispatch")
 
 namespace qtga {
@@ -41,6 +43,16 @@ Dispatcher::Dispatcher(const CommandRegistry &registry, AgentServices &services,
     m_workers.setMaxThreadCount(8);
     m_workers.setExpiryTimeout(30000);
     recomputeEnabled();
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(1000);
+    connect(&m_trimTimer, &QTimer::timeout, this, [this] {
+        malloc_trim(0);
+        // Requests kept coming: once more a second after the last of them.
+        if (m_requestsSinceTrim > 0) {
+            m_requestsSinceTrim = 0;
+            m_trimTimer.start();
+        }
+    });
 }
 
 Dispatcher::~Dispatcher()
@@ -112,6 +124,10 @@ QByteArray Dispatcher::errorLine(const QByteArray &cls, const QByteArray &desc, 
 
 void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const QString &client, Responder respond)
 {
+    if (m_trimTimer.isActive())
+        ++m_requestsSinceTrim;
+    else
+        m_trimTimer.start();
     if (event.isError) {
         respond(errorLine("GenericError", event.error, nullptr));
         return;
@@ -227,16 +243,42 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const
 QByteArray Dispatcher::responseLine(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
                                     const std::optional<JsonValue> &id)
 {
-    JsonValue response = JsonValue::object();
-    if (outcome.isError())
+    if (outcome.isError()) {
+        JsonValue response = JsonValue::object();
         response.insert("error", errorObject(outcome.error().cls, outcome.error().desc));
-    else if (!cmd.successResponse)
+        if (id)
+            response.insert("id", *id);
+        return finishLine(response, false);
+    }
+    if (!cmd.successResponse)
         return QByteArray();
-    else
-        response.insert("return", std::move(outcome.value()));
-    if (id)
-        response.insert("id", *id);
-    return finishLine(response, delimit && !outcome.isError());
+    // {"return": ..., "id": ...} written straight out, the two keys in the order QDict
+    // iterates them (what appendJson of the same object gives), without building the object.
+    static const bool idFirst = [] {
+        JsonValue probe = JsonValue::object();
+        probe.insert("return", JsonValue::object());
+        probe.insert("id", JsonValue::object());
+        return probe.members()[size_t(qdictIterationOrder(probe.members()).front())].key == "id";
+    }();
+    const JsonValue &value = outcome.value();
+    QByteArray line;
+    line.reserve(jsonSizeHint(value) + (id ? jsonSizeHint(*id) : 0) + 24);
+    if (delimit)
+        line.append(char(0xFF));
+    line.append('{');
+    if (id && idFirst) {
+        line.append("\"id\": ", 6);
+        appendJson(line, *id);
+        line.append(", ", 2);
+    }
+    line.append("\"return\": ", 10);
+    appendJson(line, value);
+    if (id && !idFirst) {
+        line.append(", \"id\": ", 8);
+        appendJson(line, *id);
+    }
+    line.append("}\n", 2);
+    return line;
 }
 
 } // namespace qtga

@@ -12,6 +12,7 @@
 #include <QSet>
 #include <QStringList>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <atomic>
 #include <functional>
@@ -83,6 +84,10 @@ private:
     QSet<QByteArray> m_enabled;
     std::atomic<bool> m_frozen{false};
     QThreadPool m_workers;
+    // Hands freed heap memory back to the system a second after activity began (see main.cpp:
+    // large buffers stay on the heap to be reused while requests keep coming).
+    QTimer m_trimTimer;
+    quint64 m_requestsSinceTrim = 0;
     QReadWriteLock m_fsLock;
 };
 

@@ -120,13 +120,16 @@ QString peerOf(int fd)
 
 } // namespace
 
-StatusServer::StatusServer(const StatusTracker &tracker, QObject *parent) : QObject(parent), m_tracker(tracker)
+StatusServer::StatusServer(StatusTracker &tracker, QObject *parent) : QObject(parent), m_tracker(tracker)
 {
     connect(&tracker, &StatusTracker::changed, this, &StatusServer::broadcast);
+    // Per-command messages are made only while somebody reads them.
+    m_tracker.setCommandEventsWanted(false);
 }
 
 StatusServer::~StatusServer()
 {
+    m_tracker.setCommandEventsWanted(true);
     m_notifier.reset();
     qDeleteAll(m_readers);
     if (m_listenFd >= 0)
@@ -187,6 +190,7 @@ void StatusServer::onAcceptable()
         ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
         auto *reader = new StatusReader(fd, who, this);
         m_readers.push_back(reader);
+        m_tracker.setCommandEventsWanted(true);
         qCInfo(lcStatus).noquote() << "status reader" << who << "connected," << readerCount() << "connected now";
         connect(&reader->readNotifier(), &QSocketNotifier::activated, this, [this, reader] {
             QString why;
@@ -230,6 +234,8 @@ void StatusServer::removeReader(StatusReader *reader, const QString &why)
     else
         qCWarning(lcStatus).noquote() << "status reader" << reader->who() << why;
     m_readers.erase(std::remove(m_readers.begin(), m_readers.end(), reader), m_readers.end());
+    if (m_readers.empty())
+        m_tracker.setCommandEventsWanted(false);
     reader->readNotifier().setEnabled(false);
     reader->writeNotifier().setEnabled(false);
     // It may be inside one of its own notifiers' signals.

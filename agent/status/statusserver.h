@@ -30,7 +30,7 @@ public:
     // A reader that writes this much to a read-only socket is not a status reader.
     static constexpr qint64 MaxIgnoredInput = 64 * 1024;
 
-    explicit StatusServer(const StatusTracker &tracker, QObject *parent = nullptr);
+    explicit StatusServer(StatusTracker &tracker, QObject *parent = nullptr);
     ~StatusServer() override;
 
     // Creates the socket file (see listenStatusSocket); it is removed again on destruction.
@@ -47,7 +47,7 @@ private:
     // Logs why (a warning unless it merely disconnected) and lets the reader go.
     void removeReader(StatusReader *reader, const QString &why);
 
-    const StatusTracker &m_tracker;
+    StatusTracker &m_tracker;
     int m_listenFd = -1;
     QString m_ownedPath;  // the file to remove at exit (not an activated socket's)
     std::unique_ptr<QSocketNotifier> m_notifier;

@@ -8,6 +8,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace qtga {
 
 using status::ChannelStatus;
@@ -101,8 +103,55 @@ void StatusTracker::refreshChannel(int id)
     publish(StatusMessage::makeChannel(type, now, QDateTime::currentDateTimeUtc()));
 }
 
+const status::AgentStatus &StatusTracker::current() const
+{
+    takeInUnpublished();
+    return m_status;
+}
+
+void StatusTracker::setCommandEventsWanted(bool wanted)
+{
+    if (wanted)
+        takeInUnpublished();
+    m_commandEventsWanted = wanted;
+}
+
+void StatusTracker::takeInUnpublished() const
+{
+    if (m_unpublishedCount == 0)
+        return;
+    // Oldest first, so the newest ends up at the front of `recent`.
+    const int size = int(m_unpublished.size());
+    for (int i = m_unpublishedCount; i > 0; --i) {
+        Unpublished &u = m_unpublished[size_t((m_unpublishedNext - i + size) % size)];
+        status::CommandRecord record;
+        record.name = QString::fromLatin1(u.name);
+        record.succeeded = u.succeeded;
+        record.durationMicros = u.durationMicros;
+        record.finished = QDateTime::fromMSecsSinceEpoch(u.finishedMsecs, Qt::UTC);
+        m_status.recent.prepend(record);
+        u.name.clear();
+    }
+    if (m_status.recent.size() > status::RecentCommandsKept)
+        m_status.recent.resize(status::RecentCommandsKept);
+    m_unpublishedCount = 0;
+}
+
 void StatusTracker::onCommandFinished(const FinishedCommand &command)
 {
+    if (!m_commandEventsWanted) {
+        ++m_status.commands;
+        if (!command.succeeded)
+            ++m_status.errors;
+        Unpublished &u = m_unpublished[size_t(m_unpublishedNext)];
+        u.name = command.name;
+        u.succeeded = command.succeeded;
+        u.durationMicros = command.durationMicros;
+        u.finishedMsecs = QDateTime::currentMSecsSinceEpoch();
+        m_unpublishedNext = (m_unpublishedNext + 1) % int(m_unpublished.size());
+        m_unpublishedCount = std::min(m_unpublishedCount + 1, int(m_unpublished.size()));
+        return;
+    }
     status::CommandRecord record;
     // Only registered command names get here: never text chosen by a client. The audit
     // detail (paths, programs) stays in the agent's own log, away from the desktop.

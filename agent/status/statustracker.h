@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <array>
+
 namespace qtga {
 
 class Channel;
@@ -25,7 +27,14 @@ public:
     void watchDispatcher(Dispatcher *dispatcher);
     void watchFrozenState(FrozenState *frozen);
 
-    const status::AgentStatus &current() const { return m_status; }
+    // Takes in the commands recorded while nobody listened before answering.
+    const status::AgentStatus &current() const;
+
+    // Whether anybody wants a `changed` message per finished command (a status reader is
+    // connected). While nobody does, finished commands are only counted and kept raw, and
+    // current() turns them into records when it is next asked: a busy agent with no tray
+    // spends a few dozen instructions per command on its status, not a thousand.
+    void setCommandEventsWanted(bool wanted);
 
 Q_SIGNALS:
     // Emitted after current() has taken the change in.
@@ -37,7 +46,22 @@ private:
     void onFrozenChanged(bool frozen);
     void publish(const status::StatusMessage &message);
 
-    status::AgentStatus m_status;
+    void takeInUnpublished() const;
+
+    struct Unpublished
+    {
+        QByteArray name;  // a registered command name (implicitly shared, no copy)
+        bool succeeded = false;
+        qint64 durationMicros = 0;
+        qint64 finishedMsecs = 0;  // since the epoch, UTC
+    };
+
+    mutable status::AgentStatus m_status;
+    // A ring of the newest finished commands not yet in m_status.recent.
+    mutable std::array<Unpublished, status::RecentCommandsKept> m_unpublished;
+    mutable int m_unpublishedCount = 0;
+    int m_unpublishedNext = 0;
+    bool m_commandEventsWanted = true;
     QList<QPointer<Channel>> m_channels;
 };
 

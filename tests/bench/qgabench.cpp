@@ -21,8 +21,10 @@
 #include <map>
 #include <optional>
 #include <poll.h>
+#include <sched.h>
 #include <sstream>
 #include <string>
+#include <dirent.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -277,6 +279,26 @@ double percentile(std::vector<double> v, double p)
     return v[std::min(index, v.size() - 1)];
 }
 
+// Puts this thread and every thread of `pid` on `cpu` (-1: back on all CPUs).
+void pinTo(pid_t pid, int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int i = 0; i < CPU_SETSIZE; ++i) {
+        if (cpu < 0 ? i < int(std::thread::hardware_concurrency()) : i == cpu)
+            CPU_SET(i, &set);
+    }
+    ::sched_setaffinity(0, sizeof set, &set);
+    const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+    if (DIR *dir = ::opendir(tasks.c_str())) {
+        while (dirent *e = ::readdir(dir)) {
+            if (e->d_name[0] != '.')
+                ::sched_setaffinity(pid_t(std::atoi(e->d_name)), sizeof set, &set);
+        }
+        ::closedir(dir);
+    }
+}
+
 double pingRoundTripUs(const std::string &socket, int count)
 {
     Client c(socket);
@@ -506,8 +528,15 @@ int main(int argc, char **argv)
             const auto wanted = [&](const char *metric) {
                 return only.empty() || only.find("," + std::string(metric) + ",") != std::string::npos;
             };
-            if (wanted("rtt"))
+            if (wanted("rtt")) {
                 r["rtt_us"].push_back(pingRoundTripUs(inst.socket, 2000));
+                // The same with client and server sharing one CPU: no cross-CPU wake-up, whose
+                // cost on a VM swings with what the hypervisor does, so the most repeatable
+                // comparison of the servers' own work.
+                pinTo(inst.pid, 0);
+                r["rtt_pinned_us"].push_back(pingRoundTripUs(inst.socket, 2000));
+                pinTo(inst.pid, -1);
+            }
             if (wanted("pps"))
                 r["pps32"].push_back(pingsPerSecond(inst.socket, 32, 50000));
             if (t.full) {
@@ -518,6 +547,11 @@ int main(int argc, char **argv)
                 auto after = memoryOf(inst.pid);
                 r["rss_after_kib"].push_back(double(after["rss"]));
                 r["dirty_after_kib"].push_back(double(after["dirty"]));
+                // The same two seconds later: what an agent keeps once the transfer is over.
+                std::this_thread::sleep_for(std::chrono::seconds(2));
+                auto settled = memoryOf(inst.pid);
+                r["rss_settled_kib"].push_back(double(settled["rss"]));
+                r["dirty_settled_kib"].push_back(double(settled["dirty"]));
                 std::vector<double> execs;
                 for (int i = 0; i < 20 && wanted("exec"); ++i) {
                     if (auto v = execTrueMs(inst.socket))
@@ -541,6 +575,7 @@ int main(int argc, char **argv)
     };
     const Row rows[] = {
         {"rtt_us", "guest-ping round trip, 1 in flight (us, lower is better)", 1, true},
+        {"rtt_pinned_us", "guest-ping round trip, client and server on one CPU (us)", 1, true},
         {"pps32", "guest-ping, 32 in flight (requests/s)", 0, true},
         {"read_mbps", "guest-file-read 32 MiB in 4 MiB chunks (MB/s)", 1, false},
         {"write_mbps", "guest-file-write 32 MiB in 4 MiB chunks (MB/s)", 1, false},
@@ -550,6 +585,8 @@ int main(int argc, char **argv)
         {"dirty_idle_kib", "private dirty idle (KiB)", 0, true},
         {"rss_after_kib", "RSS after file transfer (KiB)", 0, false},
         {"dirty_after_kib", "private dirty after file transfer (KiB)", 0, false},
+        {"rss_settled_kib", "RSS 2 s after the file transfer (KiB)", 0, false},
+        {"dirty_settled_kib", "private dirty 2 s after the file transfer (KiB)", 0, false},
         {"p99_slow_ms", "guest-ping p99 while another client waits on a 2 s command (ms)", 2, false},
     };
     std::printf("Medians of %d rounds (qtga, qemu-ga and the floor alternate within each round).\n\n", rounds);

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void modeAndGroupBeforeFirstReader_data();
     void modeAndGroupBeforeFirstReader();
     void snapshotThenChanges();
+    void commandsWhileNobodyReads();
     void peerCredentialsLogged();
     void writesIgnored();
     void readerCap();
@@ -244,6 +245,60 @@ void tst_StatusServer::snapshotThenChanges()
     QCOMPARE(later.commands, s.commands + 2);
     QCOMPARE(later.recent.first().name, QStringLiteral("guest-file-open"));
     QCOMPARE(later.recent.at(1).name, QStringLiteral("guest-ping"));
+}
+
+// With no reader connected the agent only counts finished commands and keeps the newest raw;
+// a reader that comes later must get exactly what it would have seen live.
+void tst_StatusServer::commandsWhileNobodyReads()
+{
+    QVERIFY(startAgent());
+    QgaClient host;
+    QVERIFY(host.connectTo(m_agent->socketPath()));
+    // 25 commands, more than the 20 kept: 23 pings, then a failure, then a ping.
+    for (int i = 0; i < 23; ++i)
+        QCOMPARE(host.request(R"({"execute":"guest-ping"})"), QByteArray("{\"return\": {}}"));
+    QVERIFY(host.request(R"({"execute":"guest-file-open","arguments":{"path":"/nonexistent/qtga"}})").startsWith("{\"error\""));
+    QCOMPARE(host.request(R"({"execute":"guest-info"})").left(10), QByteArray("{\"return\":"));
+    // Requests that are not commands (unknown name) are not counted.
+    QVERIFY(host.request(R"({"execute":"guest-no-such-command"})").startsWith("{\"error\""));
+
+    StatusStream reader;
+    QVERIFY(reader.connectTo(statusPath()));
+    const qtga::status::AgentStatus s = reader.next()->snapshot;
+    QCOMPARE(s.commands, quint64(25));
+    QCOMPARE(s.errors, quint64(1));
+    QCOMPARE(s.recent.size(), qtga::status::RecentCommandsKept);
+    QCOMPARE(s.recent.at(0).name, QStringLiteral("guest-info"));
+    QVERIFY(s.recent.at(0).succeeded);
+    QCOMPARE(s.recent.at(1).name, QStringLiteral("guest-file-open"));
+    QVERIFY(!s.recent.at(1).succeeded);
+    for (int i = 2; i < s.recent.size(); ++i)
+        QCOMPARE(s.recent.at(i).name, QStringLiteral("guest-ping"));
+    // Newest first, each with a time of its own.
+    for (int i = 1; i < s.recent.size(); ++i)
+        QVERIFY(s.recent.at(i - 1).finished >= s.recent.at(i).finished);
+    QVERIFY(qAbs(s.recent.at(0).finished.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+
+    // While the reader is connected, commands arrive live and the counters continue.
+    QCOMPARE(host.request(R"({"execute":"guest-ping"})"), QByteArray("{\"return\": {}}"));
+    std::optional<StatusMessage> m = reader.next();
+    while (m && m->type != StatusMessage::Type::Command)
+        m = reader.next();
+    QVERIFY(m);
+    QCOMPARE(m->commands, quint64(26));
+
+    // After the reader leaves, the next one sees what happened in between.
+    reader.client().close();
+    QVERIFY(waitForLog(QStringLiteral("status reader uid %1 pid %2 disconnected").arg(::getuid()).arg(::getpid()).toUtf8()));
+    QVERIFY(host.request(R"({"execute":"guest-file-open","arguments":{"path":"/nonexistent/qtga"}})").startsWith("{\"error\""));
+    StatusStream late;
+    QVERIFY(late.connectTo(statusPath()));
+    const qtga::status::AgentStatus later = late.next()->snapshot;
+    QCOMPARE(later.commands, quint64(27));
+    QCOMPARE(later.errors, quint64(2));
+    QCOMPARE(later.recent.at(0).name, QStringLiteral("guest-file-open"));
+    QCOMPARE(later.recent.at(1).name, QStringLiteral("guest-ping"));
+    QCOMPARE(later.recent.size(), qtga::status::RecentCommandsKept);
 }
 
 void tst_StatusServer::peerCredentialsLogged()

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void rejected_data();
     void rejected();
     void roundTrip();
+    void fastPathFollowsTheCharacterRules();
     void encodesAsQuotedJsonString();
 };
 
@@ -79,6 +80,74 @@ void tst_Base64::roundTrip()
         const QByteArray part = data.left(size);
         QCOMPARE(decodeBase64(part.toBase64()).value_or("<rejected>"), part);
     }
+}
+
+// GLib's decoder, one character at a time, as the reference the quad-at-a-time decoder must match
+// for any mix of digits, padding and newlines at any position.
+static std::optional<QByteArray> referenceDecode(const QByteArray &text)
+{
+    static const QByteArray alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    QByteArray out;
+    unsigned value = 0;
+    int digits = 0;
+    char last = 0, previous = 0;
+    for (char c : text) {
+        if (c == '\n')
+            continue;
+        int rank = c == '=' ? 0 : int(alphabet.indexOf(c));
+        if (rank < 0)
+            return std::nullopt;
+        previous = last;
+        last = c;
+        value = (value << 6) | unsigned(rank);
+        if (++digits == 4) {
+            out.append(char(value >> 16));
+            if (previous != '=')
+                out.append(char(value >> 8));
+            if (last != '=')
+                out.append(char(value));
+            digits = 0;
+        }
+    }
+    return out;
+}
+
+void tst_Base64::fastPathFollowsTheCharacterRules()
+{
+    // A deterministic generator: mostly digits, with padding, newlines and now and then an
+    // invalid byte sprinkled in, so quads are broken at every offset.
+    quint32 state = 12345;
+    const auto next = [&state] {
+        state = state * 1103515245u + 12345u;
+        return (state >> 16) & 0x7FFF;
+    };
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    int rejected = 0;
+    for (int round = 0; round < 3000; ++round) {
+        QByteArray text;
+        const int length = int(next() % 64);
+        for (int i = 0; i < length; ++i) {
+            const unsigned pick = next() % 100;
+            if (pick < 80)
+                text.append(digits[next() % 64]);
+            else if (pick < 90)
+                text.append('=');
+            else if (pick < 99)
+                text.append('\n');
+            else
+                text.append(' ');
+        }
+        const std::optional<QByteArray> expected = referenceDecode(text);
+        const std::optional<QByteArray> actual = decodeBase64(text);
+        QCOMPARE(bool(actual), bool(expected));
+        if (expected)
+            QCOMPARE(*actual, *expected);
+        else
+            ++rejected;
+    }
+    // Both outcomes were exercised.
+    QVERIFY(rejected > 100);
+    QVERIFY(rejected < 2900);
 }
 
 void tst_Base64::encodesAsQuotedJsonString()

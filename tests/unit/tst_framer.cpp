@@ -1,6 +1,7 @@
 // The QGA stream framer against QEMU's lexer/streamer/parser behaviour (spec §1.1-1.3).
 #include "jsonwriter.h"
 #include "qgaframer.h"
+#include "bytescan.h"
 
 #include <QTest>
 
@@ -32,6 +33,7 @@ class tst_Framer : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void scannersMatchByteByByte();
     void messages_data();
     void messages();
     void everySplitPointGivesTheSameEvents();
@@ -228,6 +230,39 @@ void tst_Framer::resetDropsPartialRequest()
     framer.reset();
     framer.feed("{\"a\":1}", events);
     QCOMPARE(describe(events), QStringList{R"(V:{"a": 1})"});
+}
+
+// The 16-bytes-at-a-time scanners must stop exactly where a byte-by-byte loop stops, for a
+// stop byte at every position (inside and across 16-byte blocks) and every byte value.
+void tst_Framer::scannersMatchByteByByte()
+{
+    const auto lexerStop = [](unsigned char c, unsigned char quote) {
+        return c < 0x20 || c > 0xFD || c == quote || c == '\\';
+    };
+    const auto asciiStop = [](unsigned char c, unsigned char quote) { return c >= 0x80 || c == quote || c == '\\'; };
+    std::vector<unsigned char> buffer(70, 'a');
+    for (int value = 0; value < 256; ++value) {
+        for (size_t position = 0; position < buffer.size(); ++position) {
+            for (unsigned char quote : {'"', '\''}) {
+                std::fill(buffer.begin(), buffer.end(), 'a');
+                buffer[position] = static_cast<unsigned char>(value);
+                const unsigned char *begin = buffer.data();
+                const unsigned char *end = begin + buffer.size();
+                const unsigned char *expectedLexer = begin;
+                while (expectedLexer < end && !lexerStop(*expectedLexer, quote))
+                    ++expectedLexer;
+                QCOMPARE(scanLexerStringRun(begin, end, quote) - begin, expectedLexer - begin);
+                const unsigned char *expectedAscii = begin;
+                while (expectedAscii < end && !asciiStop(*expectedAscii, quote))
+                    ++expectedAscii;
+                const char *cbegin = reinterpret_cast<const char *>(begin);
+                QCOMPARE(scanAsciiStringRun(cbegin, cbegin + buffer.size(), char(quote)) - cbegin,
+                         expectedAscii - begin);
+                // A shorter range ends the scan at its own end.
+                QCOMPARE(scanLexerStringRun(begin, begin + position, quote) - begin, qptrdiff(position));
+            }
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(tst_Framer)
