@@ -19,6 +19,8 @@ Session::Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent)
 
 void Session::onReceived(const QByteArray &data)
 {
+    if (data.size() >= Dispatcher::LargeBuffer)
+        m_dispatcher.noteLargeBuffer();
     m_framer.feed(data, m_framed);
     for (auto &event : m_framed)
         m_queue.push_back(std::move(event));

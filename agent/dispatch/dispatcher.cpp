@@ -47,9 +47,9 @@ Dispatcher::Dispatcher(const CommandRegistry &registry, AgentServices &services,
     m_trimTimer.setInterval(1000);
     connect(&m_trimTimer, &QTimer::timeout, this, [this] {
         malloc_trim(0);
-        // Requests kept coming: once more a second after the last of them.
-        if (m_requestsSinceTrim > 0) {
-            m_requestsSinceTrim = 0;
+        // Large buffers kept coming: once more a second after the last of them.
+        if (m_largeBuffersSinceTrim > 0) {
+            m_largeBuffersSinceTrim = 0;
             m_trimTimer.start();
         }
     });
@@ -58,6 +58,14 @@ Dispatcher::Dispatcher(const CommandRegistry &registry, AgentServices &services,
 Dispatcher::~Dispatcher()
 {
     waitForWorkers();
+}
+
+void Dispatcher::noteLargeBuffer()
+{
+    if (m_trimTimer.isActive())
+        ++m_largeBuffersSinceTrim;
+    else
+        m_trimTimer.start();
 }
 
 void Dispatcher::waitForWorkers()
@@ -124,10 +132,6 @@ QByteArray Dispatcher::errorLine(const QByteArray &cls, const QByteArray &desc, 
 
 void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const QString &client, Responder respond)
 {
-    if (m_trimTimer.isActive())
-        ++m_requestsSinceTrim;
-    else
-        m_trimTimer.start();
     if (event.isError) {
         respond(errorLine("GenericError", event.error, nullptr));
         return;
@@ -233,6 +237,8 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const
         QByteArray line = responseLine(*cmd, std::move(*outcome), context.delimitedResponseRequested(), idCopy);
         FinishedCommand finished{cmd->name, client, succeeded, micros, context.auditDetail()};
         QMetaObject::invokeMethod(this, [this, guard, line = std::move(line), finished = std::move(finished), respond]() {
+            if (line.size() >= LargeBuffer)
+                noteLargeBuffer();
             Q_EMIT commandFinished(finished);
             if (guard)
                 respond(line);

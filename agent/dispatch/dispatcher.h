@@ -63,6 +63,12 @@ public:
     // Waits for running worker commands (used at shutdown).
     void waitForWorkers();
 
+    // Buffers this large stay on the heap after use (see main.cpp); once one has been used, the
+    // dispatcher hands free heap memory back to the system a second after the last of them.
+    // Main thread only. Small requests never arm the timer, so an idle agent never wakes.
+    static constexpr qsizetype LargeBuffer = 256 * 1024;
+    void noteLargeBuffer();
+
     static QByteArray errorLine(const QByteArray &cls, const QByteArray &desc, const JsonValue *id);
 
 Q_SIGNALS:
@@ -87,7 +93,7 @@ private:
     // Hands freed heap memory back to the system a second after activity began (see main.cpp:
     // large buffers stay on the heap to be reused while requests keep coming).
     QTimer m_trimTimer;
-    quint64 m_requestsSinceTrim = 0;
+    quint64 m_largeBuffersSinceTrim = 0;
     QReadWriteLock m_fsLock;
 };
 
