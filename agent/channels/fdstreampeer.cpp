@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -16,6 +17,16 @@ namespace {
 constexpr qsizetype ReadChunk = 256 * 1024;
 // Stop reading from a busy connection after this many bytes in one wake-up, to be fair to others.
 constexpr qsizetype ReadBudget = 4 * 1024 * 1024;
+
+// One read buffer for every peer: all of them read on the main thread, and what a read brings
+// is copied by the receiver before the next read. Left uninitialised, so only the pages that
+// reads actually filled count as the agent's memory (a zero-filled 256 KiB buffer per client
+// was a third of an idle agent's private dirty memory).
+char *sharedReadBuffer()
+{
+    static const std::unique_ptr<char[]> buffer(new char[size_t(ReadChunk)]);
+    return buffer.get();
+}
 }
 
 FdStreamPeer::FdStreamPeer(int fd, QString description, EofMeaning eof, QObject *parent)
@@ -106,12 +117,11 @@ void FdStreamPeer::onReadable()
 {
     qsizetype total = 0;
     while (m_fd >= 0 && m_readEnabled && !m_waitingForHost && total < ReadBudget) {
-        if (m_readBuffer.empty())
-            m_readBuffer.resize(size_t(ReadChunk));
-        ssize_t n = ::read(m_fd, m_readBuffer.data(), m_readBuffer.size());
+        char *buffer = sharedReadBuffer();
+        ssize_t n = ::read(m_fd, buffer, size_t(ReadChunk));
         if (n > 0) {
             total += n;
-            Q_EMIT received(QByteArray::fromRawData(m_readBuffer.data(), qsizetype(n)));
+            Q_EMIT received(QByteArray::fromRawData(buffer, qsizetype(n)));
             if (n < ReadChunk)
                 return; // drained for now; the notifier fires again when more arrives
             continue;

@@ -54,7 +54,6 @@ private:
     bool m_readEnabled = true;
     EofMeaning m_eofMeaning;
     bool m_waitingForHost = false;
-    std::vector<char> m_readBuffer;
 };
 
 } // namespace qtga
