@@ -148,7 +148,7 @@ std::optional<QByteArray> decodeBase64(const QByteArray &text)
 }
 
 Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput)
-    : m_json((maxInput + 2) / 3 * 4 + 2, Qt::Uninitialized), m_out(m_json.data())
+    : m_json(SpliceRoom + (maxInput + 2) / 3 * 4 + 2 + SpliceRoom, Qt::Uninitialized), m_out(m_json.data() + SpliceRoom)
 {
     *m_out++ = '"';
 }
@@ -200,7 +200,11 @@ void Base64JsonBuilder::append(const char *data, qsizetype size)
 JsonValue Base64JsonBuilder::finish()
 {
     *m_out++ = '"';
+    // Truncating keeps the room after the text; removing from the front only moves the start
+    // (Qt 6), keeping the room before it. Both are what a response line built around the
+    // string uses instead of copying it.
     m_json.truncate(m_out - m_json.constData());
+    m_json.remove(0, SpliceRoom);
     return JsonValue::rawJson(std::move(m_json));
 }
 

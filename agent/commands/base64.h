@@ -33,6 +33,10 @@ public:
     void append(const char *data, qsizetype size);
     JsonValue finish();
 
+    // Free bytes kept before and after the finished JSON string, so that the response line can
+    // be made around it in place (Dispatcher::responseLine).
+    static constexpr qsizetype SpliceRoom = 256;
+
 private:
     QByteArray m_json;
     char *m_out;

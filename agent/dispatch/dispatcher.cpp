@@ -6,6 +6,7 @@
 #include <QLoggingCategory>
 #include <QPointer>
 
+#include <algorithm>
 #include <malloc.h>
 
 Q_LOGGING_CATEGORY(lcDispatch, "qtga.dispatch")
@@ -266,7 +267,52 @@ QByteArray Dispatcher::responseLine(const CommandDescriptor &cmd, CommandOutcome
         probe.insert("id", JsonValue::object());
         return probe.members()[size_t(qdictIterationOrder(probe.members()).front())].key == "id";
     }();
-    const JsonValue &value = outcome.value();
+    JsonValue &value = outcome.value();
+    if (value.isObject()) {
+        // A multi-megabyte member (guest-file-read's base64, guest-exec-status output) is
+        // already JSON text: the rest of the line goes around it, in the room its builder left,
+        // instead of copying it into a new line.
+        auto &members = value.members();
+        const auto big = std::find_if(members.begin(), members.end(), [](const JsonValue::Member &m) {
+            return m.value.isRawJson() && m.value.toString().size() >= LargeBuffer;
+        });
+        if (big != members.end()) {
+            QByteArray head, tail;
+            if (delimit)
+                head.append(char(0xFF));
+            head.append('{');
+            if (id && idFirst) {
+                head.append("\"id\": ", 6);
+                appendJson(head, *id);
+                head.append(", ", 2);
+            }
+            head.append("\"return\": {", 11);
+            bool before = true, first = true;
+            for (int index : qdictIterationOrder(members)) {
+                const JsonValue::Member &m = members[size_t(index)];
+                QByteArray &out = before ? head : tail;
+                if (!first)
+                    out.append(", ", 2);
+                first = false;
+                appendJsonString(out, m.key.constData(), m.key.size());
+                out.append(": ", 2);
+                if (&m == &*big)
+                    before = false;
+                else
+                    appendJson(out, m.value);
+            }
+            tail.append('}');
+            if (id && !idFirst) {
+                tail.append(", \"id\": ", 8);
+                appendJson(tail, *id);
+            }
+            tail.append("}\n", 2);
+            QByteArray line = std::move(big->value.stringRef());
+            line.prepend(head);
+            line.append(tail);
+            return line;
+        }
+    }
     QByteArray line;
     line.reserve(jsonSizeHint(value) + (id ? jsonSizeHint(*id) : 0) + 24);
     if (delimit)
