@@ -1,0 +1,36 @@
+#!/bin/sh
+# Instructions a server spends per guest-ping, counted by callgrind (repeatable, whatever else
+# the machine does): runs the server twice under callgrind, once answering 1 ping and once
+# 20,001, and divides the difference. Not a pass/fail test.
+#   QTGA_SOCKET=/tmp/p.sock tests/bench/callgrind-ping.sh build/agent/qtga-agent -m unix-listen -p /tmp/p.sock -t STATEDIR
+#   QTGA_SOCKET=/tmp/p.sock tests/bench/callgrind-ping.sh build/tests/bench/qtfloor /tmp/p.sock
+# QTGA_SOCKET names the socket the server listens on (the SOCKET above).
+set -eu
+socket=${QTGA_SOCKET:?set QTGA_SOCKET to the socket path the server listens on}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+count() {
+    tag=$1
+    shift
+    rm -f "$socket"
+    valgrind --tool=callgrind --callgrind-out-file="$out/cg.$tag" "$@" >/dev/null 2>&1 &
+    pid=$!
+    i=0
+    while [ ! -S "$socket" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+    python3 - "$socket" "$n" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+for _ in range(int(sys.argv[2])):
+    s.sendall(b'{"execute":"guest-ping"}\n')
+    s.recv(100)
+PY
+    kill -TERM $pid
+    wait $pid 2>/dev/null || true
+    callgrind_annotate "$out/cg.$tag" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}'
+}
+n=1
+one=$(count 1 "$@")
+n=20001
+many=$(count 20001 "$@")
+echo "instructions per guest-ping: $(( (many - one) / 20000 ))"
