@@ -7,7 +7,9 @@
 #
 # Result: OUTDIR/vmlinuz, OUTDIR/initramfs.gz, OUTDIR/kernel-release, and OUTDIR/vmlinux: the same
 # kernel decompressed, which QEMU boots through its PVH entry point. Under TCG that saves the
-# seconds the kernel's own xz decompressor takes on every boot and reboot.
+# seconds the kernel's own xz decompressor takes on every boot and reboot. OUTDIR/udev: udevadm
+# (also as systemd-udevd) and the rules for persistent storage names, from Debian's udev
+# package, run in the guest from the host's filesystem.
 set -eu
 
 out=${1:?usage: make-vm-image.sh OUTDIR}
@@ -16,8 +18,9 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # Loaded in this order with their dependencies first; virtio_pci brings up the devices,
-# overlay gives the guest a writable root over the read-only 9p share.
-modules="virtio_pci virtio_console virtio_blk 9pnet_virtio 9p overlay ext4 vsock_loopback"
+# overlay gives the guest a writable root over the read-only 9p share, nvme drives the emulated
+# NVMe disk whose SMART log guest-get-disks reports.
+modules="virtio_pci virtio_console virtio_blk 9pnet_virtio 9p overlay ext4 vsock_loopback nvme"
 
 for tool in apt-get apt-cache dpkg-deb depmod modprobe cpio gzip xz; do
     command -v "$tool" >/dev/null || { echo "make-vm-image: $tool is missing (see .ci/deps)" >&2; exit 1; }
@@ -59,6 +62,36 @@ if [ ! -f "$tree/.complete" ]; then
     touch "$tree/.complete"
 fi
 release=$(ls "$tree/lib/modules")
+
+# Debian's udev, for the guest: no udev runs there (nor, often, on the host whose root it
+# shares), and its systemd-udevd writes the device database that guest-get-disks reads disk
+# serials from. udevadm needs no systemd library. Unpacked like the kernel, never installed.
+udev_version() {
+    apt-cache show --no-all-versions udev 2>/dev/null | sed -n 's/^Version: //p' | head -n 1
+}
+udev_pkg=$(udev_version)
+if [ -z "$udev_pkg" ]; then
+    refresh_lists || true
+    udev_pkg=$(udev_version)
+fi
+[ -n "$udev_pkg" ] || { echo "make-vm-image: no udev package in the apt lists" >&2; exit 1; }
+udev_cache="$out/udev-cache"
+udev_tree="$udev_cache/$udev_pkg"
+if [ ! -f "$udev_tree/.complete" ]; then
+    rm -rf "$udev_cache"
+    mkdir -p "$udev_tree"
+    download_udev() { (cd "$udev_cache" && apt-get -o APT::Sandbox::User=root download udev >&2); }
+    download_udev || { refresh_lists && download_udev; }
+    dpkg-deb -x "$(ls "$udev_cache"/udev_*.deb | head -n 1)" "$udev_tree"
+    rm -f "$udev_cache"/udev_*.deb
+    touch "$udev_tree/.complete"
+fi
+rm -rf "$out/udev"
+mkdir -p "$out/udev/rules.d"
+# bookworm's package has /bin and /lib, later ones /usr/bin and /usr/lib.
+cp "$(ls "$udev_tree/bin/udevadm" "$udev_tree/usr/bin/udevadm" 2>/dev/null | head -n 1)" "$out/udev/udevadm"
+ln -s udevadm "$out/udev/systemd-udevd"
+cp "$(ls "$udev_tree"/lib/udev/rules.d/60-persistent-storage.rules "$udev_tree"/usr/lib/udev/rules.d/60-persistent-storage.rules 2>/dev/null | head -n 1)" "$out/udev/rules.d/"
 
 root="$out/initramfs-root"
 rm -rf "$root"

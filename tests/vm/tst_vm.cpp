@@ -1,8 +1,9 @@
 // End to end in a real VM: QEMU (TCG) boots Debian's kernel, the agent runs inside on the real
-// devices, and these checks talk to the host ends of those devices. One boot serves every check
-// (plus one reboot near the end); the checks run in declaration order and the last one powers
-// the guest off. Everything that acts on a machine (freeze, set-time, set-vcpus, shutdown,
-// reboot) acts on the guest only.
+// devices, and these checks talk to the host ends of those devices. One boot serves the checks
+// up to shutdown (plus one reboot near the end), a second boot the suspends (suspend to RAM,
+// hybrid, to disk, which powers it off); the checks run in declaration order. Everything that
+// acts on a machine (freeze, set-time, set-vcpus, memory blocks, shutdown, reboot, suspend) acts
+// on the guest only.
 //
 // The agent under test is the built qtga-agent, or whatever QTGA_VM_AGENT names (e.g.
 // /usr/sbin/qemu-ga, to compare both on the same devices). The idle wake-up check measures
@@ -15,8 +16,11 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
 
+#include <cerrno>
+#include <functional>
 #include <memory>
 
 using namespace qtga::test;
@@ -25,10 +29,57 @@ namespace {
 
 constexpr int BootTimeoutMs = 120000;
 constexpr char MainStateDir[] = "/run/qga-state";
+constexpr char NvmeSerial[] = "qtga-nvme-1";
+constexpr int DimmMiB = 256;
+// The second boot's tools, in tmpfs (see ensurePowerVm()).
+constexpr char PowerBin[] = "/run/qtga-vm/bin";
+constexpr char SuspendUnsupported[] = "the requested suspend mode is not supported by the guest";
 
 QJsonObject parse(const QByteArray &line)
 {
     return QJsonDocument::fromJson(line).object();
+}
+
+// The first page of a swap area as the kernel's hibernation code sees it (struct swsusp_header
+// in kernel/power/swap.c, 4 KiB pages): the last 10 bytes hold the signature, "SWAPSPACE2" from
+// mkswap until a hibernation image is written ("S1SUSPEND"); the 10 before it the signature it
+// replaced; the 8 at 4064 the page where the image's swap map starts.
+struct SwapHeader
+{
+    QByteArray signature;
+    QByteArray replacedSignature;
+    quint64 imagePage = 0;
+    // With `scan`: whether that page is written (not all zero), and how many pages after the
+    // header are.
+    bool imagePageWritten = false;
+    qint64 writtenPages = 0;
+};
+
+SwapHeader readSwapHeader(const QString &path, bool scan = false)
+{
+    constexpr qsizetype Page = 4096;
+    SwapHeader header;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return header;
+    const QByteArray first = file.read(Page);
+    if (first.size() != Page)
+        return header;
+    const auto text = [&](qsizetype at) { return QByteArray(first.constData() + at, 10).split('\0').first(); };
+    header.signature = text(Page - 10);
+    header.replacedSignature = text(Page - 20);
+    for (int i = 7; i >= 0; --i)
+        header.imagePage = (header.imagePage << 8) | uchar(first.at(Page - 32 + i));
+    const QByteArray zeros(Page, '\0');
+    for (quint64 index = 1; scan; ++index) {
+        const QByteArray page = file.read(Page);
+        if (page.size() != Page)
+            break;
+        const bool written = page != zeros;
+        header.writtenPages += written ? 1 : 0;
+        header.imagePageWritten = header.imagePageWritten || (written && index == header.imagePage);
+    }
+    return header;
 }
 
 } // namespace
@@ -56,8 +107,13 @@ private Q_SLOTS:
     void freeze();
     void setTime();
     void setVcpus();
+    void nvmeSmart();
+    void memoryBlocks();
     void reboot();
     void shutdown();
+    void suspendToRam();
+    void suspendHybrid();
+    void suspendToDisk();
 
 private:
     bool isQtga() const { return QFileInfo(m_agentBinary).fileName() == QLatin1String("qtga-agent"); }
@@ -79,6 +135,18 @@ private:
     void protocolChecks(QgaClient &client);
     qint64 measureIdleWakeups(const QString &binary, const QString &name, int seconds);
     QByteArray guest(const QByteArray &command, int timeoutMs = 30000) { return m_vm->shellOutput(command, timeoutMs); }
+    // The entry of guest-get-disks named `name` (empty if none); the whole answer in `raw`.
+    QJsonObject diskNamed(const QByteArray &name, QByteArray *raw);
+    // guest-get-memory-blocks by phys-index.
+    QMap<qint64, QJsonObject> memoryBlockList();
+    qint64 guestMemTotalKiB();
+    // The second boot, for the suspend checks; booted by the first of them that runs.
+    bool ensurePowerVm(QString *error);
+    // Sends `command` (no response expected), waits for QEMU's SUSPEND event, checks that the
+    // agent says nothing while the guest sleeps, wakes it with system_wakeup, and checks that
+    // the same agent answers a fresh guest-sync first (no stray response to `command`) and a
+    // ping. `onSuspended` runs while the guest sleeps.
+    void suspendAndWake(const char *command, const std::function<void()> &onSuspended = {});
 
     std::unique_ptr<TestVm> m_vm;
     std::unique_ptr<GuestAgent> m_agent;
@@ -86,7 +154,9 @@ private:
     QString m_agentBinary;
     QString m_qtgaBinary;
     QString m_guestTool;
+    QString m_imageDir;
     QByteArray m_kernelRelease;
+    bool m_powerVmBooted = false;
     qint64 m_nextId = 1000;
     QElapsedTimer m_checkClock;
     QList<QPair<QString, qint64>> m_checkTimes;
@@ -97,6 +167,7 @@ void tst_Vm::initTestCase()
 {
     const QString image = qEnvironmentVariable("QTGA_VM_IMAGE");
     QVERIFY2(!image.isEmpty(), "QTGA_VM_IMAGE is not set (run through ctest -L vm)");
+    m_imageDir = QFileInfo(image).absoluteFilePath();
     m_qtgaBinary = QFileInfo(agentBinary()).absoluteFilePath();
     m_agentBinary = qEnvironmentVariable("QTGA_VM_AGENT", m_qtgaBinary);
     m_guestTool = qEnvironmentVariable("QTGA_VM_GUEST_TOOL");
@@ -109,6 +180,14 @@ void tst_Vm::initTestCase()
     VmOptions options;
     options.imageDir = image;
     options.consoleLogPath = qEnvironmentVariable("QTGA_VM_CONSOLE_LOG");
+    options.nvmeMiB = 16;
+    options.nvmeSerial = QString::fromLatin1(NvmeSerial);
+    options.maxMemoryMiB = 1024;
+    options.memorySlots = 2;
+    // Hot-added memory stays offline until the agent onlines it; onlined, it goes to
+    // ZONE_MOVABLE (there is no SRAT, so movable_node affects hot-added memory only), so that
+    // taking it offline again cannot fail on a kernel allocation that landed there.
+    options.kernelArguments = QStringLiteral("memhp_default_state=offline movable_node");
     m_vm = std::make_unique<TestVm>(options);
     QString error;
     QVERIFY2(m_vm->boot(BootTimeoutMs, &error), qPrintable(error));
@@ -435,7 +514,9 @@ void tst_Vm::virtioSerialReconnects()
         client.close();
 
         if (round == 25 && isQtga()) {
-            // Host away: the agent has nothing to do and must not wake up.
+            // Host away: once it has finished what the departed host left in flight (the
+            // first second), the agent has nothing to do and must not wake up.
+            QVERIFY(m_vm->shell("sleep 1").ok());
             const QMap<qint64, qint64> before = m_agent->contextSwitches();
             QVERIFY(m_vm->shell("sleep 2").ok());
             idleWakeups = wakeupsBetween(before, m_agent->contextSwitches());
@@ -647,6 +728,218 @@ void tst_Vm::setVcpus()
     QVERIFY(cpu1Online());
 }
 
+QJsonObject tst_Vm::diskNamed(const QByteArray &name, QByteArray *raw)
+{
+    const Reply disks = call(m_host, "guest-get-disks", {}, 30000);
+    *raw = disks.raw;
+    for (const QJsonValue &disk : disks.value().toArray()) {
+        if (disk.toObject().value(QLatin1String("name")).toString().toLatin1() == name)
+            return disk.toObject();
+    }
+    return QJsonObject();
+}
+
+void tst_Vm::nvmeSmart()
+{
+    // No udevd runs in the guest; Debian's (unpacked by make-vm-image.sh) fills the device
+    // database for the block devices once, as at boot, and leaves. Both agents take a disk's
+    // serial from there (ID_SERIAL, which 60-persistent-storage.rules builds from the
+    // controller's model and serial).
+    const QByteArray udev = shellQuote(m_imageDir + QStringLiteral("/udev"));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(m_vm->shell("mkdir -p /run/udev/rules.d && cp " + udev + "/rules.d/*.rules /run/udev/rules.d/ && " + udev
+                        + "/systemd-udevd --daemon && " + udev + "/udevadm trigger --action=add --subsystem-match=block --settle && "
+                        + udev + "/udevadm control --exit", 60000).ok());
+    const qint64 udevMs = clock.elapsed();
+    const QByteArray idSerial = guest(udev + "/udevadm info --query=property --property=ID_SERIAL --value /dev/nvme0n1 | cat");
+    QVERIFY2(idSerial.contains(QByteArray("_") + NvmeSerial), idSerial.constData());  // <model>_<serial>[_<namespace>]
+
+    QByteArray raw;
+    const QJsonObject disk = diskNamed("/dev/nvme0n1", &raw);
+    QVERIFY2(!disk.isEmpty(), raw.constData());
+    QCOMPARE(disk.value(QLatin1String("partition")).toBool(true), false);
+    QCOMPARE(disk.value(QLatin1String("dependencies")).toArray(), QJsonArray());
+    const QJsonObject address = disk.value(QLatin1String("address")).toObject();
+    QCOMPARE(address.value(QLatin1String("bus-type")).toString(), QStringLiteral("nvme"));
+    QCOMPARE(address.value(QLatin1String("dev")).toString(), QStringLiteral("/dev/nvme0n1"));
+    QCOMPARE(address.value(QLatin1String("serial")).toString().toLatin1(), idSerial);
+    const QJsonObject pci{{QStringLiteral("domain"), 0}, {QStringLiteral("bus"), 0},
+                          {QStringLiteral("slot"), VmOptions::NvmePciSlot}, {QStringLiteral("function"), 0}};
+    QCOMPARE(address.value(QLatin1String("pci-controller")).toObject(), pci);
+
+    // The SMART / health log, as QEMU's emulated controller fills it: a fixed temperature of
+    // 323 K, the power-on time in whole hours, the I/O counters; the rest stays 0.
+    const QJsonObject smart = disk.value(QLatin1String("smart")).toObject();
+    QStringList keys{QStringLiteral("type"), QStringLiteral("critical-warning"), QStringLiteral("temperature"),
+                     QStringLiteral("available-spare"), QStringLiteral("available-spare-threshold"),
+                     QStringLiteral("percentage-used")};
+    for (const char *counter : {"data-units-read", "data-units-written", "host-read-commands", "host-write-commands",
+                                "controller-busy-time", "power-cycles", "power-on-hours", "unsafe-shutdowns",
+                                "media-errors", "number-of-error-log-entries"}) {
+        keys << QLatin1String(counter) + QLatin1String("-lo") << QLatin1String(counter) + QLatin1String("-hi");
+    }
+    keys.sort();
+    QStringList present = smart.keys();
+    present.sort();
+    QCOMPARE(present, keys);
+    QCOMPARE(smart.value(QLatin1String("type")).toString(), QStringLiteral("nvme"));
+    QCOMPARE(smart.value(QLatin1String("temperature")).toInteger(), 323);
+    QCOMPARE(smart.value(QLatin1String("critical-warning")).toInteger(-1), 0);
+    QCOMPARE(smart.value(QLatin1String("power-on-hours-lo")).toInteger(-1), 0);  // up for less than an hour
+    QVERIFY(smart.value(QLatin1String("host-read-commands-lo")).toInteger() > 0);  // partition scan, blkid
+    QVERIFY(smart.value(QLatin1String("data-units-read-lo")).toInteger() > 0);
+    QCOMPARE(smart.value(QLatin1String("data-units-written-lo")).toInteger(-1), 0);  // a blank disk nobody wrote to
+    // What QEMU fills in with non-zero values (by now); everything else it leaves 0.
+    const QStringList filled{QStringLiteral("type"), QStringLiteral("temperature"), QStringLiteral("data-units-read-lo"),
+                             QStringLiteral("host-read-commands-lo"), QStringLiteral("host-write-commands-lo")};
+    for (const QString &key : std::as_const(keys)) {
+        if (!filled.contains(key))
+            QVERIFY2(smart.value(key).toInteger(-1) == 0, qPrintable(key));
+    }
+
+    // 16 direct writes of 64 KiB: 16 write commands, and 2048 units of 512 bytes, which the log
+    // counts in thousands rounded up.
+    const qint64 writes = smart.value(QLatin1String("host-write-commands-lo")).toInteger();
+    QVERIFY(m_vm->shell("dd if=/dev/zero of=/dev/nvme0n1 bs=64k count=16 oflag=direct 2>/dev/null").ok());
+    const QJsonObject written = diskNamed("/dev/nvme0n1", &raw).value(QLatin1String("smart")).toObject();
+    QVERIFY2(!written.isEmpty(), raw.constData());
+    QCOMPARE(written.value(QLatin1String("host-write-commands-lo")).toInteger(), writes + 16);
+    QCOMPARE(written.value(QLatin1String("data-units-written-lo")).toInteger(), 3);
+
+    // A critical warning raised on the host side (bit 0: spare capacity below the threshold)
+    // shows up in the guest's next answer, and goes away again.
+    auto setWarning = [&](int bits) {
+        return m_vm->qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/nvme0\","
+                         "\"property\":\"smart_critical_warning\",\"value\":" + QByteArray::number(bits) + "}}");
+    };
+    QVERIFY(setWarning(1).contains("\"return\""));
+    const QJsonObject warned = diskNamed("/dev/nvme0n1", &raw).value(QLatin1String("smart")).toObject();
+    QVERIFY(setWarning(0).contains("\"return\""));
+    QCOMPARE(warned.value(QLatin1String("critical-warning")).toInteger(), 1);
+    QCOMPARE(diskNamed("/dev/nvme0n1", &raw).value(QLatin1String("smart")).toObject().value(QLatin1String("critical-warning")).toInteger(-1), 0);
+
+    // Only NVMe disks have one.
+    const QJsonObject vda = diskNamed("/dev/vda", &raw);
+    QCOMPARE(vda.value(QLatin1String("address")).toObject().value(QLatin1String("bus-type")).toString(), QStringLiteral("virtio"));
+    QVERIFY(!vda.contains(QLatin1String("smart")));
+    m_report << QStringLiteral("NVMe: udevd filled the device database in %1 ms; SMART: %2 K, %3 read commands")
+                    .arg(udevMs).arg(smart.value(QLatin1String("temperature")).toInteger())
+                    .arg(smart.value(QLatin1String("host-read-commands-lo")).toInteger());
+}
+
+QMap<qint64, QJsonObject> tst_Vm::memoryBlockList()
+{
+    QMap<qint64, QJsonObject> blocks;
+    for (const QJsonValue &block : call(m_host, "guest-get-memory-blocks", {}, 30000).value().toArray())
+        blocks.insert(block.toObject().value(QLatin1String("phys-index")).toInteger(), block.toObject());
+    return blocks;
+}
+
+qint64 tst_Vm::guestMemTotalKiB()
+{
+    const QRegularExpressionMatch match = QRegularExpression(QStringLiteral("^MemTotal: *(\\d+) kB$"))
+        .match(QString::fromLatin1(guest("grep MemTotal /proc/meminfo")));
+    return match.hasMatch() ? match.captured(1).toLongLong() : -1;
+}
+
+void tst_Vm::memoryBlocks()
+{
+    const qint64 blockSize = call(m_host, "guest-get-memory-block-info").result().value(QLatin1String("size")).toInteger();
+    QCOMPARE(blockSize, guest("cat /sys/devices/system/memory/block_size_bytes").toLongLong(nullptr, 16));
+    const qint64 dimmBlocks = (qint64(DimmMiB) << 20) / blockSize;
+    QVERIFY(dimmBlocks >= 1);
+    const QMap<qint64, QJsonObject> before = memoryBlockList();
+    QVERIFY(!before.isEmpty());
+
+    // A DIMM plugged in through QMP: the guest's ACPI driver adds its blocks, offline.
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(m_vm->qmp("{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"memory-backend-ram\",\"id\":\"qtga-mem\",\"size\":"
+                      + QByteArray::number(qint64(DimmMiB) << 20) + "}}").contains("\"return\""));
+    QVERIFY(m_vm->qmp("{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"pc-dimm\",\"id\":\"qtga-dimm\",\"memdev\":\"qtga-mem\"}}")
+                .contains("\"return\""));
+    QMap<qint64, QJsonObject> after;
+    QVERIFY2(QTest::qWaitFor([&] { after = memoryBlockList(); return after.size() >= before.size() + dimmBlocks; }, 30000),
+             "the hot-added blocks do not show up");
+    const qint64 visibleMs = clock.elapsed();
+    QList<qint64> added;
+    for (auto it = after.cbegin(); it != after.cend(); ++it) {
+        if (!before.contains(it.key()))
+            added << it.key();
+    }
+    QCOMPARE(added.size(), dimmBlocks);
+    auto sysfs = [&](qint64 index, const char *file) {
+        return guest("cat /sys/devices/system/memory/memory" + QByteArray::number(index) + '/' + file);
+    };
+    for (qint64 index : std::as_const(added)) {
+        QCOMPARE(after.value(index).value(QLatin1String("online")).toBool(true), false);
+        QCOMPARE(sysfs(index, "state"), QByteArray("offline"));
+        QCOMPARE(after.value(index).value(QLatin1String("can-offline")).toBool(), sysfs(index, "removable") != "0");
+    }
+
+    auto setBlocks = [&](const QList<QPair<qint64, bool>> &blocks) {
+        QJsonArray list;
+        for (const auto &block : blocks)
+            list.append(QJsonObject{{QStringLiteral("phys-index"), block.first}, {QStringLiteral("online"), block.second}});
+        return call(m_host, "guest-set-memory-blocks", {{QStringLiteral("mem-blks"), list}}, 60000);
+    };
+    auto result = [](qint64 index, const char *response, int errorCode = 0) {
+        QJsonObject object{{QStringLiteral("phys-index"), index}, {QStringLiteral("response"), QLatin1String(response)}};
+        if (errorCode != 0)
+            object.insert(QStringLiteral("error-code"), errorCode);
+        return object;
+    };
+
+    // Online: one success per block, in order, without an error code; the kernel's memory
+    // grows by the DIMM.
+    const qint64 offlineTotal = guestMemTotalKiB();
+    QList<QPair<qint64, bool>> onlineAll;
+    QJsonArray allOnline;
+    for (qint64 index : std::as_const(added)) {
+        onlineAll << qMakePair(index, true);
+        allOnline.append(result(index, "success"));
+    }
+    const Reply onlined = setBlocks(onlineAll);
+    QVERIFY2(onlined.ok(), onlined.raw.constData());
+    QCOMPARE(onlined.value().toArray(), allOnline);
+    for (qint64 index : std::as_const(added)) {
+        QCOMPARE(sysfs(index, "state"), QByteArray("online"));
+        QCOMPARE(memoryBlockList().value(index).value(QLatin1String("online")).toBool(), true);
+    }
+    const qint64 onlineTotal = guestMemTotalKiB();
+    QCOMPARE(onlineTotal - offlineTotal, qint64(DimmMiB) * 1024);
+
+    // Already online: nothing to write, still a success.
+    QCOMPARE(setBlocks({qMakePair(added.first(), true)}).value().toArray(), QJsonArray{result(added.first(), "success")});
+
+    // Offline again: the last block goes, and its memory with it.
+    const qint64 last = added.last();
+    QCOMPARE(setBlocks({qMakePair(last, false)}).value().toArray(), QJsonArray{result(last, "success")});
+    QCOMPARE(sysfs(last, "state"), QByteArray("offline"));
+    QCOMPARE(memoryBlockList().value(last).value(QLatin1String("online")).toBool(true), false);
+    QCOMPARE(onlineTotal - guestMemTotalKiB(), blockSize / 1024);
+
+    // A block the kernel refuses to take offline (memory0 spans two zones and holds the
+    // kernel): "operation-failed" with the errno the kernel gives that write.
+    QCOMPARE(sysfs(0, "valid_zones"), QByteArray("none"));
+    const int kernelErrno = guest(shellQuote(m_guestTool) + " write /sys/devices/system/memory/memory0/state offline").toInt();
+    QVERIFY(kernelErrno > 0);
+    QCOMPARE(setBlocks({qMakePair(qint64(0), false)}).value().toArray(), QJsonArray{result(0, "operation-failed", kernelErrno)});
+    QCOMPARE(sysfs(0, "state"), QByteArray("online"));
+
+    // No such block.
+    constexpr qint64 Missing = 999999;
+    QCOMPARE(setBlocks({qMakePair(Missing, true)}).value().toArray(), QJsonArray{result(Missing, "not-found", ENOENT)});
+
+    QStringList indexes;
+    for (qint64 index : std::as_const(added))
+        indexes << QString::number(index);
+    m_report << QStringLiteral("memory hot-plug: %1 MiB DIMM as blocks %2, offline, after %3 ms; onlined: MemTotal +%4 kB; "
+                               "memory0 offline refused with errno %5")
+                    .arg(DimmMiB).arg(indexes.join(QStringLiteral(", "))).arg(visibleMs).arg(onlineTotal - offlineTotal).arg(kernelErrno);
+}
+
 void tst_Vm::reboot()
 {
     const QByteArray bootId = guest("cat /proc/sys/kernel/random/boot_id");
@@ -675,6 +968,184 @@ void tst_Vm::shutdown()
     QVERIFY2(m_vm->waitForPowerOff(60000), "QEMU did not power off");
     QVERIFY(!m_vm->isRunning());
     m_agent->forget();
+}
+
+// The suspends run in a second boot. After the first one the guest's root stops answering:
+// virtio-9p has no freeze/restore, so the resume resets the device under its driver. From then
+// on the guest must not touch the 9p root, so this boot works from memory and tmpfs: busybox
+// copied to /run/qtga-vm/bin and PATH pointing there, for the control shell and for the agent
+// (which therefore finds no systemctl: a guest without systemd; pm-utils only where a check puts
+// it); the agent started, and pinged, before the first suspend (qemu-ga's first guest-ping
+// logs to syslog, whose first call reads /etc/localtime); every file the agent and the shell
+// have mapped read whole into the page cache (a page of code first run after a wake-up would
+// otherwise have to come from the 9p root); and a hibernation image size large enough that the
+// kernel evicts no page cache.
+bool tst_Vm::ensurePowerVm(QString *error)
+{
+    if (m_powerVmBooted) {
+        *error = QStringLiteral("the second boot is gone");
+        return m_vm && m_vm->isRunning();
+    }
+    m_powerVmBooted = true;
+    m_agent.reset();
+    m_host.close();
+    m_vm.reset();
+
+    VmOptions options;
+    options.imageDir = m_imageDir;
+    options.pvh = false;  // it wakes from S3
+    // Room for the hibernation image, which holds all memory in use (the agent's files read into
+    // the page cache included), and for as much free memory again while it is made.
+    options.memoryMiB = 512;
+    options.swapMiB = 512;
+    // Compressing the image is the slow part under TCG; written as it is, it takes a fraction
+    // of a second.
+    options.kernelArguments = QStringLiteral("hibernate=nocompress");
+    const QString consoleLog = qEnvironmentVariable("QTGA_VM_CONSOLE_LOG");
+    if (!consoleLog.isEmpty())
+        options.consoleLogPath = consoleLog + QStringLiteral(".suspend");
+    m_vm = std::make_unique<TestVm>(options);
+    if (!m_vm->boot(BootTimeoutMs, error))
+        return false;
+    m_report << QStringLiteral("second boot (bzImage, swap disk) to the control shell: %1 ms").arg(m_vm->bootTimeMs());
+
+    const QByteArray bin(PowerBin);
+    const QByteArray setup = "mkdir -p " + bin + " /run/qtga-vm/pm-utils && cp /bin/busybox " + bin + "/ && " + bin
+        + "/busybox --install -s " + bin + " && cp " + shellQuote(qEnvironmentVariable("QTGA_VM_PM_UTILS")) + "/* /run/qtga-vm/pm-utils/"
+        + " && export PATH=" + bin
+        + " && swap=$(grep -lx qtga-swap /sys/block/vd*/serial) && swap=${swap%/serial} && swapon /dev/${swap##*/}"
+        + " && echo " + QByteArray::number(qint64(options.memoryMiB) << 20) + " > /sys/power/image_size";
+    const ShellResult prepared = m_vm->shell(setup);
+    if (!prepared.ok()) {
+        *error = QStringLiteral("cannot prepare the second boot: ") + QString::fromUtf8(prepared.output);
+        return false;
+    }
+    if (!startMainAgent(error))
+        return false;
+    if (!call(m_host, "guest-ping").ok()) {
+        *error = QStringLiteral("the agent does not answer guest-ping");
+        return false;
+    }
+    const ShellResult cached = m_vm->shell("awk '$6 ~ /^\\// { print $6 }' /proc/" + QByteArray::number(m_agent->pid())
+                                           + "/maps /proc/$$/maps | sort -u | xargs cat > /dev/null");
+    if (!cached.ok()) {
+        *error = QStringLiteral("cannot read the agent's files: ") + QString::fromUtf8(cached.output);
+        return false;
+    }
+    return true;
+}
+
+void tst_Vm::suspendAndWake(const char *command, const std::function<void()> &onSuspended)
+{
+    const qint64 pid = m_agent->pid();
+    QVERIFY(sync(m_host));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(m_host.send(requestJson(command)));
+    QVERIFY2(!m_vm->takeQmpEvent("SUSPEND", 120000).isEmpty(), "QEMU reports no suspend");
+    const qint64 suspendedMs = clock.elapsed();
+    QCOMPARE(parse(m_vm->qmp("{\"execute\":\"query-status\"}")).value(QLatin1String("return")).toObject()
+                 .value(QLatin1String("status")).toString(), QStringLiteral("suspended"));
+    QVERIFY2(!m_host.hasDataWithin(300), "the agent answered from a sleeping guest");
+    if (onSuspended) {
+        onSuspended();
+        if (QTest::currentTestFailed())
+            return;
+    }
+
+    QVERIFY(m_vm->qmp("{\"execute\":\"system_wakeup\"}").contains("\"return\""));
+    QVERIFY2(!m_vm->takeQmpEvent("WAKEUP", 10000).isEmpty(), "QEMU reports no wake-up");
+    clock.restart();
+    // The suspend command gets no response (success-response false): the first line is the
+    // answer to a sync sent now.
+    const qint64 id = m_nextId++;
+    QCOMPARE(call(m_host, "guest-sync", {{QStringLiteral("id"), id}}, 60000).raw,
+             "{\"return\": " + QByteArray::number(id) + '}');
+    const qint64 answeredMs = clock.elapsed();
+    QCOMPARE(call(m_host, "guest-ping").raw, QByteArray("{\"return\": {}}"));
+    QVERIFY(!m_host.hasDataWithin(0));
+    QCOMPARE(parse(m_vm->qmp("{\"execute\":\"query-status\"}")).value(QLatin1String("return")).toObject()
+                 .value(QLatin1String("status")).toString(), QStringLiteral("running"));
+    QCOMPARE(m_agent->pid(), pid);
+    QVERIFY(m_agent->isAlive());
+    m_report << QStringLiteral("%1: QEMU suspended after %2 ms; the agent answered %3 ms after system_wakeup")
+                    .arg(QLatin1String(command)).arg(suspendedMs).arg(answeredMs);
+}
+
+void tst_Vm::suspendToRam()
+{
+    QString error;
+    QVERIFY2(ensurePowerVm(&error), qPrintable(error));
+
+    // With neither systemd nor pm-utils, /sys/power/state decides: without "mem" in it (a
+    // fixture bound over it, in the guest) the mode is not supported.
+    QVERIFY(m_vm->shell("echo 'freeze disk' > /run/qtga-vm/state && mount --bind /run/qtga-vm/state /sys/power/state").ok());
+    const Reply refused = call(m_host, "guest-suspend-ram", {}, 30000);
+    QVERIFY(m_vm->shell("umount /sys/power/state").ok());
+    QCOMPARE(refused.errorClass(), QStringLiteral("GenericError"));
+    QCOMPARE(refused.error(), QLatin1String(SuspendUnsupported));
+    QVERIFY(guest("cat /sys/power/state").split(' ').contains("mem"));
+
+    // The real thing: the agent writes "mem" to /sys/power/state.
+    suspendAndWake("guest-suspend-ram");
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(guest("cat /sys/power/suspend_stats/success"), QByteArray("1"));
+}
+
+void tst_Vm::suspendHybrid()
+{
+    QString error;
+    QVERIFY2(ensurePowerVm(&error), qPrintable(error));
+
+    // /sys/power/state has no hybrid mode; only systemd or pm-utils offer one.
+    const Reply refused = call(m_host, "guest-suspend-hybrid", {}, 30000);
+    QCOMPARE(refused.error(), QLatin1String(SuspendUnsupported));
+
+    // With pm-utils: its kernel method writes the image to swap, then sleeps in RAM.
+    const QByteArray bin(PowerBin);
+    QVERIFY(m_vm->shell("cp /run/qtga-vm/pm-utils/pm-is-supported /run/qtga-vm/pm-utils/pm-suspend-hybrid " + bin + '/').ok());
+    QCOMPARE(readSwapHeader(m_vm->swapImage()).signature, QByteArray("SWAPSPACE2"));
+    SwapHeader sleeping;
+    suspendAndWake("guest-suspend-hybrid", [&] { sleeping = readSwapHeader(m_vm->swapImage(), true); });
+    m_vm->shell("rm -f " + bin + "/pm-is-supported " + bin + "/pm-suspend-hybrid");
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(sleeping.signature, QByteArray("S1SUSPEND"));
+    QCOMPARE(sleeping.replacedSignature, QByteArray("SWAPSPACE2"));
+    // Woken from RAM, the kernel has no use for the image: the swap signature is back, and so
+    // is the hibernation mode.
+    QCOMPARE(readSwapHeader(m_vm->swapImage()).signature, QByteArray("SWAPSPACE2"));
+    QVERIFY(guest("cat /sys/power/disk").startsWith("[platform]"));
+    m_report << QStringLiteral("guest-suspend-hybrid: %1 MiB of hibernation image in swap while asleep")
+                    .arg(sleeping.writtenPages * 4096 / (1024 * 1024));
+}
+
+void tst_Vm::suspendToDisk()
+{
+    QString error;
+    QVERIFY2(ensurePowerVm(&error), qPrintable(error));
+    QVERIFY(sync(m_host));
+    QCOMPARE(readSwapHeader(m_vm->swapImage()).signature, QByteArray("SWAPSPACE2"));
+    // The agent writes "disk" to /sys/power/state; the kernel writes the image to swap and
+    // enters ACPI S4, which QEMU reports and then powers off.
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(m_host.send(requestJson("guest-suspend-disk")));
+    QVERIFY2(!m_vm->takeQmpEvent("SUSPEND_DISK", 120000).isEmpty(), "QEMU reports no suspend to disk");
+    const qint64 suspendedMs = clock.elapsed();
+    QVERIFY2(m_vm->waitForPowerOff(60000), "QEMU did not power off");
+    const qint64 offMs = clock.elapsed();
+    m_agent->forget();
+    QCOMPARE(m_host.readLine(1000), QByteArray());  // no response, only the end of the connection
+    // Resuming is not tried: the guest's root is the host's over 9p, and the 9p server's state
+    // (its open files) does not survive into a new QEMU.
+    const SwapHeader header = readSwapHeader(m_vm->swapImage(), true);
+    QCOMPARE(header.signature, QByteArray("S1SUSPEND"));
+    QCOMPARE(header.replacedSignature, QByteArray("SWAPSPACE2"));
+    QVERIFY(header.imagePage > 0);
+    QVERIFY(header.imagePageWritten);
+    m_report << QStringLiteral("guest-suspend-disk: S4 after %1 ms, QEMU exited after %2 ms").arg(suspendedMs).arg(offMs);
 }
 
 QTEST_GUILESS_MAIN(tst_Vm)

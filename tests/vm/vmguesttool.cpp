@@ -9,6 +9,9 @@
 //       Binds a vsock stream socket on any CID and PORT, listens, and execs PROGRAM with it as
 //       descriptor 3 and LISTEN_FDS=1, LISTEN_PID, LISTEN_FDNAMES=qga: socket activation as
 //       systemd does it.
+//   qtga-vm-guest-tool write PATH TEXT
+//       Writes TEXT to PATH with one write(2), as the agent does with sysfs files, and prints
+//       the errno it got (0 on success): what the kernel answers, by number.
 //
 // It refuses to connect anywhere but CID 1, and only where vsock_loopback is loaded (in the VM).
 #include <cerrno>
@@ -19,6 +22,7 @@
 #include <string>
 #include <thread>
 
+#include <fcntl.h>
 #include <linux/vm_sockets.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -30,7 +34,8 @@ namespace {
 int usage()
 {
     std::fprintf(stderr, "usage: qtga-vm-guest-tool vsock-call PORT REQUEST...\n"
-                         "       qtga-vm-guest-tool listen-vsock PORT PROGRAM [ARG...]\n");
+                         "       qtga-vm-guest-tool listen-vsock PORT PROGRAM [ARG...]\n"
+                         "       qtga-vm-guest-tool write PATH TEXT\n");
     return 2;
 }
 
@@ -176,6 +181,21 @@ int listenVsock(int argc, char **argv)
     return 127;
 }
 
+int writeFile(int argc, char **argv)
+{
+    if (argc != 4)
+        return usage();
+    const int fd = ::open(argv[2], O_WRONLY | O_CLOEXEC);
+    int error = fd < 0 ? errno : 0;
+    if (fd >= 0) {
+        if (::write(fd, argv[3], std::strlen(argv[3])) < 0)
+            error = errno;
+        ::close(fd);
+    }
+    std::printf("%d\n", error);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -184,5 +204,7 @@ int main(int argc, char **argv)
         return vsockCall(argc, argv);
     if (argc >= 2 && std::strcmp(argv[1], "listen-vsock") == 0)
         return listenVsock(argc, argv);
+    if (argc >= 2 && std::strcmp(argv[1], "write") == 0)
+        return writeFile(argc, argv);
     return usage();
 }

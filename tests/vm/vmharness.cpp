@@ -3,6 +3,8 @@
 #include <QDeadlineTimer>
 #include <QDebug>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStandardPaths>
 
 #include <csignal>
@@ -56,7 +58,7 @@ QString TestVm::kernelImage() const
     // The decompressed kernel boots through PVH, skipping the decompressor; the bzImage is the
     // fallback for kernels without PVH.
     const QString vmlinux = m_options.imageDir + QStringLiteral("/vmlinux");
-    return QFileInfo::exists(vmlinux) ? vmlinux : m_options.imageDir + QStringLiteral("/vmlinuz");
+    return m_options.pvh && QFileInfo::exists(vmlinux) ? vmlinux : m_options.imageDir + QStringLiteral("/vmlinuz");
 }
 
 QStringList TestVm::qemuArguments() const
@@ -66,13 +68,15 @@ QStringList TestVm::qemuArguments() const
         QStringLiteral("-nodefaults"), QStringLiteral("-no-user-config"), QStringLiteral("-display"), QStringLiteral("none"),
         QStringLiteral("-machine"), QStringLiteral("pc"), QStringLiteral("-accel"), QStringLiteral("tcg"),
         QStringLiteral("-cpu"), QStringLiteral("max"),
-        QStringLiteral("-smp"), QString::number(m_options.cpus), QStringLiteral("-m"), QString::number(m_options.memoryMiB),
+        QStringLiteral("-smp"), QString::number(m_options.cpus),
         QStringLiteral("-kernel"), kernelImage(),
         QStringLiteral("-initrd"), image + QStringLiteral("/initramfs.gz"),
         // Quiet, so that kernel messages stay out of the control shell's output; a panic ends
         // the VM at once. Under TCG the TSC looks unstable to the clocksource watchdog, whose
         // checks then stall boots by seconds at random; it is as reliable as the host's.
-        QStringLiteral("-append"), QStringLiteral("console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off tsc=reliable"),
+        QStringLiteral("-append"),
+        QStringList{QStringLiteral("console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off tsc=reliable"), m_options.kernelArguments}
+            .join(QLatin1Char(' ')).trimmed(),
         // A guest reboot or panic ends QEMU until a test asks for a real reboot (QMP set-action).
         QStringLiteral("-action"), QStringLiteral("reboot=shutdown"),
         QStringLiteral("-serial"), QStringLiteral("stdio"),
@@ -83,11 +87,97 @@ QStringList TestVm::qemuArguments() const
         QStringLiteral("-chardev"), QStringLiteral("socket,id=qga,path=%1,server=on,wait=off").arg(virtioSerialSocket()),
         QStringLiteral("-device"), QStringLiteral("virtserialport,bus=vser.0,chardev=qga,name=org.qemu.guest_agent.0"),
         QStringLiteral("-qmp"), QStringLiteral("unix:%1,server=on,wait=off").arg(m_dir.filePath(QStringLiteral("qmp.sock"))),
+        QStringLiteral("-qmp"), QStringLiteral("unix:%1,server=on,wait=off").arg(m_dir.filePath(QStringLiteral("events.sock"))),
     };
+    QString memory = QString::number(m_options.memoryMiB) + QLatin1Char('M');
+    if (m_options.maxMemoryMiB > 0)
+        memory += QStringLiteral(",slots=%1,maxmem=%2M").arg(m_options.memorySlots).arg(m_options.maxMemoryMiB);
+    arguments << QStringLiteral("-m") << memory;
     if (m_options.diskMiB > 0)
         arguments << QStringLiteral("-drive")
                   << QStringLiteral("file=%1,format=raw,if=virtio,cache=unsafe").arg(m_dir.filePath(QStringLiteral("disk.img")));
+    if (m_options.nvmeMiB > 0) {
+        arguments << QStringLiteral("-drive")
+                  << QStringLiteral("if=none,id=nvme-disk,file=%1,format=raw,cache=unsafe").arg(m_dir.filePath(QStringLiteral("nvme.img")))
+                  << QStringLiteral("-device")
+                  << QStringLiteral("nvme,id=nvme0,serial=%1,drive=nvme-disk,addr=0x%2")
+                         .arg(m_options.nvmeSerial).arg(VmOptions::NvmePciSlot, 0, 16);
+    }
+    if (m_options.swapMiB > 0) {
+        // virtio-blk disks are named in PCI slot order, and -drive if=virtio takes the first free
+        // slot: a high slot keeps the ext4 disk /dev/vda.
+        arguments << QStringLiteral("-drive")
+                  << QStringLiteral("if=none,id=swap-disk,file=%1,format=raw,cache=unsafe").arg(swapImage())
+                  << QStringLiteral("-device") << QStringLiteral("virtio-blk-pci,drive=swap-disk,serial=qtga-swap,addr=0x11");
+    }
     return arguments;
+}
+
+bool TestVm::createDiskImages(QString *error)
+{
+    const auto create = [&](const QString &path, int mib) {
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly) && file.resize(qint64(mib) << 20)
+            && file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return true;
+        *error = QStringLiteral("cannot create %1").arg(path);
+        return false;
+    };
+    const auto run = [&](const QString &tool, const QStringList &arguments) {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(findTool(tool), arguments);
+        if (process.waitForFinished(60000) && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0)
+            return true;
+        *error = tool + QStringLiteral(" failed: ") + QString::fromLocal8Bit(process.readAll());
+        return false;
+    };
+    if (m_options.diskMiB > 0) {
+        const QString disk = m_dir.filePath(QStringLiteral("disk.img"));
+        if (!create(disk, m_options.diskMiB) || !run(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), QStringLiteral("-F"), disk}))
+            return false;
+    }
+    if (m_options.nvmeMiB > 0 && !create(m_dir.filePath(QStringLiteral("nvme.img")), m_options.nvmeMiB))
+        return false;
+    if (m_options.swapMiB > 0 && !(create(swapImage(), m_options.swapMiB) && run(QStringLiteral("mkswap"), {QStringLiteral("-q"), swapImage()})))
+        return false;
+    return true;
+}
+
+bool TestVm::connectEventMonitor(QString *error)
+{
+    *error = QStringLiteral("the QMP event monitor does not answer");
+    if (!m_eventMonitor.connectTo(m_dir.filePath(QStringLiteral("events.sock")), 10000) || m_eventMonitor.readLine(10000).isEmpty()
+        || !m_eventMonitor.send("{\"execute\":\"qmp_capabilities\"}\n"))
+        return false;
+    for (;;) {
+        const QByteArray line = m_eventMonitor.readLine(10000);
+        if (line.isEmpty())
+            return false;
+        if (line.contains("\"return\""))
+            return true;
+        m_events.append(line.trimmed());
+    }
+}
+
+QByteArray TestVm::takeQmpEvent(const QByteArray &name, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    for (;;) {
+        for (qsizetype i = 0; i < m_events.size(); ++i) {
+            if (QJsonDocument::fromJson(m_events.at(i)).object().value(QLatin1String("event")).toString().toLatin1() == name)
+                return m_events.takeAt(i);
+        }
+        if (deadline.hasExpired())
+            return QByteArray();
+        // The console is drained meanwhile: a full pipe would stall the guest's serial port.
+        readConsole(0);
+        const QByteArray line = m_eventMonitor.readLine(int(qMin<qint64>(deadline.remainingTime(), 200)));
+        if (!line.isEmpty())
+            m_events.append(line.trimmed());
+        else if (m_qemu.state() == QProcess::NotRunning)
+            return QByteArray();  // and every event it sent has been read
+    }
 }
 
 bool TestVm::boot(int timeoutMs, QString *error)
@@ -103,21 +193,8 @@ bool TestVm::boot(int timeoutMs, QString *error)
         *error = QStringLiteral("qemu-system-x86_64 is not installed (package qemu-system-x86)");
         return false;
     }
-    if (m_options.diskMiB > 0) {
-        const QString disk = m_dir.filePath(QStringLiteral("disk.img"));
-        QFile file(disk);
-        if (!file.open(QIODevice::WriteOnly) || !file.resize(qint64(m_options.diskMiB) << 20)) {
-            *error = QStringLiteral("cannot create %1").arg(disk);
-            return false;
-        }
-        file.close();
-        QProcess mkfs;
-        mkfs.start(findTool(QStringLiteral("mkfs.ext4")), {QStringLiteral("-q"), QStringLiteral("-F"), disk});
-        if (!mkfs.waitForFinished(60000) || mkfs.exitStatus() != QProcess::NormalExit || mkfs.exitCode() != 0) {
-            *error = QStringLiteral("mkfs.ext4 failed: ") + QString::fromLocal8Bit(mkfs.readAllStandardError());
-            return false;
-        }
-    }
+    if (!createDiskImages(error))
+        return false;
     if (!m_options.consoleLogPath.isEmpty()) {
         m_consoleLog.setFileName(m_options.consoleLogPath);
         m_consoleLog.open(QIODevice::WriteOnly | QIODevice::Truncate);
@@ -127,6 +204,10 @@ bool TestVm::boot(int timeoutMs, QString *error)
     m_qemu.start(qemu, qemuArguments());
     if (!m_qemu.waitForStarted(10000)) {
         *error = QStringLiteral("cannot start QEMU: ") + m_qemu.errorString();
+        return false;
+    }
+    if (!connectEventMonitor(error)) {
+        kill();
         return false;
     }
     if (!waitForReboot(timeoutMs, error))

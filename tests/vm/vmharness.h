@@ -21,9 +21,26 @@ namespace qtga::test {
 struct VmOptions
 {
     QString imageDir;          // vmlinux or vmlinuz, and initramfs.gz, from make-vm-image.sh
+    // The decompressed kernel through PVH (faster), else the bzImage. A guest that must wake
+    // from S3 needs the bzImage: QEMU loads a PVH kernel's ELF segments as ROM blobs, which it
+    // writes into RAM again on every reset, and its wake-up from S3 is a reset: the sleeping
+    // kernel would be overwritten.
+    bool pvh = true;
     int cpus = 2;
     int memoryMiB = 512;
+    // Room for memory hot-plug (QMP object-add and device_add pc-dimm); 0 for none.
+    int maxMemoryMiB = 0;
+    int memorySlots = 0;
     int diskMiB = 64;          // an ext4 virtio-blk disk, mounted at /mnt/vmdisk; 0 for none
+    // An empty raw disk on QEMU's emulated NVMe controller (PCI slot NvmePciSlot, QOM path
+    // /machine/peripheral/nvme0) with this serial; 0 for none.
+    int nvmeMiB = 0;
+    QString nvmeSerial;
+    static constexpr int NvmePciSlot = 0x10;
+    // A virtio-blk disk with a fresh swap signature (mkswap on the host), serial "qtga-swap",
+    // probed after the ext4 disk; its image is swapImage(). 0 for none.
+    int swapMiB = 0;
+    QString kernelArguments;   // appended to the kernel command line
     QString consoleLogPath;    // everything the console printed, for post-mortems
 };
 
@@ -64,10 +81,17 @@ public:
 
     // A QMP command (one JSON object); returns the reply line or an empty array.
     QByteArray qmp(const QByteArray &command, int timeoutMs = 10000);
+    // The next QMP event named `name` (e.g. SUSPEND, WAKEUP, SUSPEND_DISK) not taken yet, as
+    // QEMU sent it, or an empty array after `timeoutMs`. The events come from a second monitor
+    // that stays connected from start-up on, so none is missed; they stay readable after QEMU
+    // exited.
+    QByteArray takeQmpEvent(const QByteArray &name, int timeoutMs);
 
     // Host ends of the guest's devices: org.qemu.guest_agent.0 on virtio-serial, and /dev/ttyS1.
     QString virtioSerialSocket() const { return m_dir.filePath(QStringLiteral("virtio-serial.sock")); }
     QString isaSerialSocket() const { return m_dir.filePath(QStringLiteral("isa-serial.sock")); }
+    // The swap disk's image file (VmOptions::swapMiB), readable while QEMU runs and after.
+    QString swapImage() const { return m_dir.filePath(QStringLiteral("swap.img")); }
 
 private:
     QString kernelImage() const;
@@ -76,12 +100,16 @@ private:
     // offset just past it in m_console, or -1.
     qsizetype waitForLine(const QByteArray &marker, qsizetype from, int timeoutMs);
     bool readConsole(int timeoutMs);
+    bool createDiskImages(QString *error);
+    bool connectEventMonitor(QString *error);
 
     VmOptions m_options;
     QTemporaryDir m_dir;
     QProcess m_qemu;
     QFile m_consoleLog;
     QByteArray m_console;      // console output not yet consumed
+    QgaClient m_eventMonitor;  // the second QMP monitor, for events only
+    QList<QByteArray> m_events;  // events read from it and not taken yet
     qint64 m_bootTimeMs = -1;
     int m_nextMarker = 0;
 };
