@@ -105,6 +105,7 @@ private Q_SLOTS:
     void vsockFromGuest();
     void vsockSocketActivation();
     void freeze();
+    void fstrim();
     void setTime();
     void setVcpus();
     void nvmeSmart();
@@ -684,6 +685,38 @@ void tst_Vm::freeze()
     QCOMPARE(guest("cat /tmp/fsfreeze-hook.log"), QByteArray("freeze\nthaw"));
     const QJsonObject after{{QStringLiteral("path"), QStringLiteral("/mnt/vmdisk/after")}, {QStringLiteral("mode"), QStringLiteral("w")}};
     QVERIFY(call(m_host, "guest-file-open", after).ok());
+}
+
+void tst_Vm::fstrim()
+{
+    const auto trim = [&](const QJsonObject &arguments = {}) {
+        const Reply reply = call(m_host, "guest-fstrim", arguments, 60000);
+        if (!reply.ok())
+            qWarning().noquote() << reply.raw;
+        // Only the ext4 disk is a block device, as for freeze.
+        const QJsonArray paths = reply.result().value(QLatin1String("paths")).toArray();
+        return paths.size() == 1 ? paths.first().toObject() : QJsonObject{{QStringLiteral("raw"), QString::fromUtf8(reply.raw)}};
+    };
+    QVERIFY(m_vm->shell("dd if=/dev/zero of=/mnt/vmdisk/trimme bs=1M count=8 2>/dev/null && sync && rm /mnt/vmdisk/trimme && sync").ok());
+    const QJsonObject first = trim();
+    QCOMPARE(first.value(QLatin1String("path")).toString(), QStringLiteral("/mnt/vmdisk"));
+    QVERIFY2(!first.contains(QLatin1String("error")), QJsonDocument(first).toJson().constData());
+    QCOMPARE(first.value(QLatin1String("minimum")).toInteger(-1), 0);
+    const qint64 trimmedFirst = first.value(QLatin1String("trimmed")).toInteger(-1);
+    QVERIFY2(trimmedFirst >= 8 * 1024 * 1024, QJsonDocument(first).toJson().constData());
+
+    // Freed blocks are trimmed once: ext4 remembers the groups it trimmed until blocks in them
+    // are freed again.
+    const QJsonObject again = trim();
+    QCOMPARE(again.value(QLatin1String("trimmed")).toInteger(-1), 0);
+    QVERIFY(m_vm->shell("dd if=/dev/zero of=/mnt/vmdisk/trimme bs=1M count=4 2>/dev/null && sync && rm /mnt/vmdisk/trimme && sync").ok());
+    const QJsonObject withMinimum = trim({{QStringLiteral("minimum"), 65536}});
+    QCOMPARE(withMinimum.value(QLatin1String("minimum")).toInteger(-1), 65536);
+    const qint64 trimmedAfterDelete = withMinimum.value(QLatin1String("trimmed")).toInteger(-1);
+    QVERIFY2(trimmedAfterDelete >= 4 * 1024 * 1024 && trimmedAfterDelete < trimmedFirst,
+             QJsonDocument(withMinimum).toJson().constData());
+    m_report << QStringLiteral("fstrim: %1 bytes trimmed first, 0 when repeated, %2 after a 4 MiB file was deleted")
+                    .arg(trimmedFirst).arg(trimmedAfterDelete);
 }
 
 void tst_Vm::setTime()
