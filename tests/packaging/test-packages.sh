@@ -44,7 +44,7 @@ else
     ok "qtga does not depend on Qt Gui/Widgets"
 fi
 dpkg-deb -c "$agent_deb" | awk '{print $6}' | sed 's|^\./|/|; s|/$||' >"$work/agent.files"
-for path in /usr/sbin/qtga-agent /lib/systemd/system/qtga-agent.service /lib/systemd/system/qtga-agent.socket \
+for path in /usr/sbin/qtga-agent /usr/sbin/qemu-ga /lib/systemd/system/qtga-agent.service /lib/systemd/system/qtga-agent.socket \
     /lib/systemd/system/qtga-agent-socket.service /lib/systemd/system/qtga-agent-vsock.socket \
     /lib/systemd/system/qtga-agent-vsock.service /lib/udev/rules.d/60-qtga-agent.rules \
     /etc/qemu/qemu-ga.conf /etc/qemu/fsfreeze-hook /etc/qemu/fsfreeze-hook.d /usr/share/man/man8/qtga-agent.8; do
@@ -74,6 +74,8 @@ fi
 x=$work/extracted
 dpkg-deb -x "$agent_deb" "$x"
 check "qtga-agent -V" sh -c "'$x/usr/sbin/qtga-agent' -V | grep -q 'QEMU Guest Agent'"
+check "qtga: /usr/sbin/qemu-ga is a symlink to qtga-agent" sh -c "test \"\$(readlink '$x/usr/sbin/qemu-ga')\" = qtga-agent"
+check "qemu-ga -V (through the symlink)" sh -c "'$x/usr/sbin/qemu-ga' -V | grep -q 'QEMU Guest Agent'"
 if "$x/usr/sbin/qtga-agent" -c "$x/etc/qemu/qemu-ga.conf" --dump-conf >"$work/dump.conf" 2>"$work/dump.err"; then
     ok "the sample config parses (--dump-conf)"
 else
