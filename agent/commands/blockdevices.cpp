@@ -1,5 +1,7 @@
 #include "blockdevices.h"
 
+#include "dispatch/command.h"
+
 #include <QFile>
 #include <QLoggingCategory>
 
@@ -22,11 +24,6 @@ Q_LOGGING_CATEGORY(lcBlock, "qtga.blockdevices")
 namespace qtga {
 
 namespace {
-
-QByteArray errnoSuffix(int err)
-{
-    return QByteArray(": ") + strerror(err);
-}
 
 QByteArray baseName(const QByteArray &path)
 {

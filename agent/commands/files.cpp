@@ -30,11 +30,6 @@ constexpr int64_t MaxReadCount = 48 * 1024 * 1024;
 constexpr int64_t DefaultReadCount = 4096;
 constexpr mode_t NewFileMode = 0666;
 
-QByteArray errnoSuffix(int err)
-{
-    return QByteArray(": ") + std::strerror(err);
-}
-
 // fopen()'s modes and the open() flags they stand for.
 int openFlagsForMode(const QByteArray &mode)
 {

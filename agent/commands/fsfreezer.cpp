@@ -22,11 +22,6 @@ namespace qtga {
 
 namespace {
 
-QByteArray errnoSuffix(int err)
-{
-    return QByteArray(": ") + strerror(err);
-}
-
 SourceDevice statSource(const QByteArray &source)
 {
     SourceDevice device;

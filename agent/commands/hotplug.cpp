@@ -1,5 +1,7 @@
 #include "hotplug.h"
 
+#include "dispatch/command.h"
+
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -12,11 +14,6 @@
 namespace qtga {
 
 namespace {
-
-QByteArray errnoSuffix(int err)
-{
-    return QByteArray(": ") + strerror(err);
-}
 
 class Fd
 {

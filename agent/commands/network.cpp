@@ -22,11 +22,6 @@ namespace qtga {
 
 namespace {
 
-QByteArray errnoSuffix(int err)
-{
-    return QByteArray(": ") + strerror(err);
-}
-
 struct Interface
 {
     QByteArray name;

@@ -19,11 +19,6 @@ namespace qtga {
 
 namespace {
 
-QByteArray errnoSuffix(int err)
-{
-    return QByteArray(": ") + std::strerror(err);
-}
-
 CommandOutcome guestGetUsers(const JsonValue &, CommandContext &)
 {
     // One entry per user name in order of first appearance, with the earliest login.

@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -20,6 +21,12 @@ struct CommandError
     QByteArray cls = "GenericError";
     QByteArray desc;
 };
+
+// ": <text of errno>", as QEMU appends a system error to an error description.
+inline QByteArray errnoSuffix(int err)
+{
+    return QByteArray(": ") + std::strerror(err);
+}
 
 class CommandOutcome
 {

@@ -267,6 +267,25 @@ QByteArray Dispatcher::responseLine(const CommandDescriptor &cmd, CommandOutcome
         probe.insert("id", JsonValue::object());
         return probe.members()[size_t(qdictIterationOrder(probe.members()).front())].key == "id";
     }();
+    const auto openLine = [&](QByteArray &out) {
+        if (delimit)
+            out.append(char(0xFF));
+        out.append('{');
+        if (id && idFirst) {
+            out.append("\"id\": ", 6);
+            appendJson(out, *id);
+            out.append(", ", 2);
+        }
+        out.append("\"return\": ", 10);
+    };
+    const auto closeLine = [&](QByteArray &out) {
+        if (id && !idFirst) {
+            out.append(", \"id\": ", 8);
+            appendJson(out, *id);
+        }
+        out.append("}\n", 2);
+    };
+
     JsonValue &value = outcome.value();
     if (value.isObject()) {
         // A multi-megabyte member (guest-file-read's base64, guest-exec-status output) is
@@ -278,35 +297,24 @@ QByteArray Dispatcher::responseLine(const CommandDescriptor &cmd, CommandOutcome
         });
         if (big != members.end()) {
             QByteArray head, tail;
-            if (delimit)
-                head.append(char(0xFF));
+            openLine(head);
             head.append('{');
-            if (id && idFirst) {
-                head.append("\"id\": ", 6);
-                appendJson(head, *id);
-                head.append(", ", 2);
-            }
-            head.append("\"return\": {", 11);
-            bool before = true, first = true;
+            QByteArray *out = &head;
+            bool first = true;
             for (int index : qdictIterationOrder(members)) {
                 const JsonValue::Member &m = members[size_t(index)];
-                QByteArray &out = before ? head : tail;
                 if (!first)
-                    out.append(", ", 2);
+                    out->append(", ", 2);
                 first = false;
-                appendJsonString(out, m.key.constData(), m.key.size());
-                out.append(": ", 2);
+                appendJsonString(*out, m.key.constData(), m.key.size());
+                out->append(": ", 2);
                 if (&m == &*big)
-                    before = false;
+                    out = &tail;
                 else
-                    appendJson(out, m.value);
+                    appendJson(*out, m.value);
             }
             tail.append('}');
-            if (id && !idFirst) {
-                tail.append(", \"id\": ", 8);
-                appendJson(tail, *id);
-            }
-            tail.append("}\n", 2);
+            closeLine(tail);
             QByteArray line = std::move(big->value.stringRef());
             line.prepend(head);
             line.append(tail);
@@ -315,21 +323,9 @@ QByteArray Dispatcher::responseLine(const CommandDescriptor &cmd, CommandOutcome
     }
     QByteArray line;
     line.reserve(jsonSizeHint(value) + (id ? jsonSizeHint(*id) : 0) + 24);
-    if (delimit)
-        line.append(char(0xFF));
-    line.append('{');
-    if (id && idFirst) {
-        line.append("\"id\": ", 6);
-        appendJson(line, *id);
-        line.append(", ", 2);
-    }
-    line.append("\"return\": ", 10);
+    openLine(line);
     appendJson(line, value);
-    if (id && !idFirst) {
-        line.append(", \"id\": ", 8);
-        appendJson(line, *id);
-    }
-    line.append("}\n", 2);
+    closeLine(line);
     return line;
 }
 

@@ -38,6 +38,18 @@ int clientsOf(const Channel *channel)
     return channel->state() == Channel::State::HostConnected ? 1 : 0;
 }
 
+// Only registered command names get here: never text chosen by a client. The audit detail
+// (paths, programs) stays in the agent's own log, away from the desktop.
+status::CommandRecord commandRecord(const QByteArray &name, bool succeeded, qint64 durationMicros, QDateTime finished)
+{
+    status::CommandRecord record;
+    record.name = QString::fromLatin1(name);
+    record.succeeded = succeeded;
+    record.durationMicros = durationMicros;
+    record.finished = std::move(finished);
+    return record;
+}
+
 } // namespace
 
 StatusTracker::StatusTracker(QObject *parent) : QObject(parent)
@@ -124,12 +136,8 @@ void StatusTracker::takeInUnpublished() const
     const int size = int(m_unpublished.size());
     for (int i = m_unpublishedCount; i > 0; --i) {
         Unpublished &u = m_unpublished[size_t((m_unpublishedNext - i + size) % size)];
-        status::CommandRecord record;
-        record.name = QString::fromLatin1(u.name);
-        record.succeeded = u.succeeded;
-        record.durationMicros = u.durationMicros;
-        record.finished = QDateTime::fromMSecsSinceEpoch(u.finishedMsecs, Qt::UTC);
-        m_status.recent.prepend(record);
+        m_status.recent.prepend(commandRecord(u.name, u.succeeded, u.durationMicros,
+                                              QDateTime::fromMSecsSinceEpoch(u.finishedMsecs, Qt::UTC)));
         u.name.clear();
     }
     if (m_status.recent.size() > status::RecentCommandsKept)
@@ -152,13 +160,8 @@ void StatusTracker::onCommandFinished(const FinishedCommand &command)
         m_unpublishedCount = std::min(m_unpublishedCount + 1, int(m_unpublished.size()));
         return;
     }
-    status::CommandRecord record;
-    // Only registered command names get here: never text chosen by a client. The audit
-    // detail (paths, programs) stays in the agent's own log, away from the desktop.
-    record.name = QString::fromLatin1(command.name);
-    record.succeeded = command.succeeded;
-    record.durationMicros = command.durationMicros;
-    record.finished = QDateTime::currentDateTimeUtc();
+    const status::CommandRecord record = commandRecord(command.name, command.succeeded, command.durationMicros,
+                                                       QDateTime::currentDateTimeUtc());
     publish(StatusMessage::makeCommand(record, m_status.commands + 1, m_status.errors + (command.succeeded ? 0 : 1)));
 }
 
