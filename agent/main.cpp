@@ -2,6 +2,7 @@
 #include "agent.h"
 #include "config.h"
 #include "daemon.h"
+#include "largebuffers.h"
 #include "logging.h"
 #include "selftest.h"
 #include "status/statussocket.h"
@@ -40,14 +41,15 @@ int main(int argc, char **argv)
 {
     // A client that goes away must make our write fail, not kill us.
     std::signal(SIGPIPE, SIG_IGN);
-    // Multi-megabyte buffers (file transfers, exec output) come from the heap and are reused
-    // from one request to the next: a fresh mapping costs a page fault and a zeroed page per
-    // 4 KiB, which was most of the agent's CPU time in a 32 MiB guest-file-read. Only buffers
-    // over 32 MiB get mappings of their own, and free() does not shrink the heap by itself;
-    // the dispatcher hands free memory back (malloc_trim) a second after the last request, so
-    // a transfer leaves nothing behind for long. Worker threads share the main arena: the
-    // heaps of other arenas keep their top chunk through malloc_trim (measured: 11 MiB stayed).
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    // Buffers of a MiB and more (file transfers, exec output) get mappings of their own, so
+    // freeing one returns it whole and the heap does not fragment around them (a heap-based
+    // 4 MiB transfer held 13-23 MiB afterwards). A fresh mapping costs a page fault and a zeroed
+    // page per 4 KiB, which was most of the agent's CPU time in a 32 MiB guest-file-read:
+    // largebuffers recycles the last one instead. free() does not shrink the heap by itself;
+    // the dispatcher hands free memory back (malloc_trim) a second after the last large
+    // request. Worker threads share the main arena: the heaps of other arenas keep their top
+    // chunk through malloc_trim (measured: 11 MiB stayed).
+    mallopt(M_MMAP_THRESHOLD, int(largebuffers::Threshold));
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_ARENA_MAX, 1);
 

@@ -46,7 +46,7 @@ void Session::processQueue()
         m_queue.pop_front();
         m_busy = true;
         ++m_requests;
-        m_dispatcher.handle(event, this, m_peer->description(), [this](const QByteArray &line) { onResponse(line); });
+        m_dispatcher.handle(std::move(event), this, m_peer->description(), [this](const QByteArray &line) { onResponse(line); });
     }
     m_processing = false;
     if (m_peer)

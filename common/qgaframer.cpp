@@ -3,7 +3,9 @@
 #include "bytescan.h"
 
 #include "jsonwriter.h"
+#include "largebuffers.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <clocale>
 #include <cstdarg>
@@ -86,7 +88,10 @@ public:
         qsizetype size;
     };
 
-    Parser(const std::vector<Token> &tokens, const char *text) : m_tokens(tokens), m_text(text) {}
+    Parser(const std::vector<Token> &tokens, QByteArray &arena)
+        : m_tokens(tokens), m_text(arena.constData()), m_arena(&arena)
+    {
+    }
 
     std::optional<JsonValue> parse() { return parseValue(); }
     const QByteArray &error() const { return m_error; }
@@ -285,6 +290,18 @@ private:
         const char *p = t.text;
         const char *end = t.text + t.size;
         const char quote = *p++;
+        const qsizetype body = t.size - 2;
+        // A large plain string (a guest-file-write buffer) takes over the arena instead of being
+        // copied: it moves to the front of the buffer it already lies in. The tokens before it
+        // have been parsed and those after it lie beyond its end, so the rest of the parse still
+        // reads the same bytes from the same buffer, now owned by the string.
+        if (m_arena && body >= LargeString && scanAsciiStringRun(p, end, quote) == end - 1) {
+            QByteArray out = std::move(*m_arena);
+            m_arena = nullptr;
+            std::memmove(out.data(), p, size_t(body));
+            out.truncate(body);
+            return JsonValue(std::move(out));
+        }
         QByteArray out;
         out.reserve(t.size);
         char utf8[4];
@@ -349,8 +366,11 @@ private:
         return JsonValue(std::move(out));
     }
 
+    static constexpr qsizetype LargeString = qsizetype(1) << 20;
+
     const std::vector<Token> &m_tokens;
     const char *m_text;
+    QByteArray *m_arena;   // until a string takes it over
     Tok m_current{};
     size_t m_pos = 0;
     QByteArray m_error;
@@ -372,10 +392,10 @@ void QgaFramer::dropMessage()
     m_braces = 0;
     m_brackets = 0;
     // Give back the memory of a large request instead of keeping it for the life of the session.
-    if (m_arena.capacity() > (size_t(1) << 20))
-        std::string().swap(m_arena);
+    if (m_arena.capacity() >= largebuffers::Threshold)
+        largebuffers::park(std::move(m_arena));
     else
-        m_arena.clear();
+        m_arena.resize(0);   // keeps the buffer; clear() would free it
     m_tokenStart = 0;
 }
 
@@ -438,7 +458,7 @@ void QgaFramer::emitToken(TokenType type, std::vector<Event> &events, bool struc
 
 void QgaFramer::parseMessage(std::vector<Event> &events)
 {
-    Parser parser(m_tokens, m_arena.data());
+    Parser parser(m_tokens, m_arena);
     std::optional<JsonValue> value = parser.parse();
     Event e;
     if (value && parser.error().isEmpty()) {
@@ -463,7 +483,22 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
             const unsigned char *limit = end - p > room ? p + room : end;
             const unsigned char *run = scanLexerStringRun(p, limit, quote);
             if (run != p) {
-                m_arena.append(reinterpret_cast<const char *>(p), size_t(run - p));
+                // append() would allocate anew and copy each time a multi-megabyte string
+                // doubles the arena. A large one moves once into a recycled buffer (or a new
+                // mapping), and reserve() grows a mapping with mremap, without copying.
+                const qsizetype needed = m_arena.size() + qsizetype(run - p);
+                const qsizetype space = largebuffers::room(m_arena);
+                if (needed > space) {
+                    const qsizetype wanted = std::max(needed, 2 * space);
+                    if (wanted >= largebuffers::Threshold && m_arena.capacity() < largebuffers::Threshold) {
+                        QByteArray large = largebuffers::take(wanted);
+                        large.append(m_arena);
+                        m_arena = std::move(large);
+                    } else {
+                        m_arena.reserve(wanted);
+                    }
+                }
+                m_arena.append(reinterpret_cast<const char *>(p), qsizetype(run - p));
                 p = run;
                 if (qsizetype(m_arena.size()) - m_tokenStart > MaxTokenSize) {
                     emitOversizedToken(events);
@@ -621,13 +656,13 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
                 consumed = true;
                 // Whitespace between tokens and skipped recovery bytes are not part of any token.
                 if (next != InStart && next != InRecovery)
-                    m_arena.push_back(char(c));
+                    m_arena.append(char(c));
                 m_state = next;
                 break;
             case Emit:
                 consumed = true;
                 if (token == String) {
-                    m_arena.push_back(char(c));
+                    m_arena.append(char(c));
                     emitToken(token, events);
                 } else {
                     emitToken(token, events, true);
@@ -643,7 +678,7 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
                 break;
             case Error:
                 consumed = true;
-                m_arena.push_back(char(c));
+                m_arena.append(char(c));
                 emitLexicalError(events);
                 m_state = InRecovery;
                 break;

@@ -9,7 +9,6 @@
 #include <QByteArray>
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 namespace qtga {
@@ -61,7 +60,7 @@ private:
     uint8_t m_state;
     qsizetype m_tokenStart = 0;   // the lexer's current token is m_arena[m_tokenStart..]
     // Streamer
-    std::string m_arena;          // text of the queued tokens followed by the token being lexed
+    QByteArray m_arena;           // text of the queued tokens followed by the token being lexed
     std::vector<Token> m_tokens;
     qsizetype m_tokenBytes = 0;
     int m_braces = 0;

@@ -1,5 +1,7 @@
 #include "base64.h"
 
+#include "largebuffers.h"
+
 #include <QtEndian>
 
 #include <algorithm>
@@ -73,12 +75,13 @@ constexpr PairTable Pairs;
 
 } // namespace
 
-std::optional<QByteArray> decodeBase64(const QByteArray &text)
+namespace {
+
+// Decodes `length` bytes at `in` to `o`, which may be `in` itself: every output byte is written
+// after the input bytes it overwrites have been read. `room` is how many bytes may be stored at
+// `o` (the 4-byte stores of the fast loop go one byte past the data). -1 on an invalid byte.
+qsizetype decodeInto(const unsigned char *in, qsizetype length, unsigned char *o, qsizetype room)
 {
-    const auto *in = reinterpret_cast<const unsigned char *>(text.constData());
-    const qsizetype length = text.size();
-    QByteArray out(length / 4 * 3, Qt::Uninitialized);
-    auto *o = reinterpret_cast<unsigned char *>(out.data());
     qsizetype produced = 0;
     unsigned value = 0;
     int digits = 0;
@@ -94,7 +97,7 @@ std::optional<QByteArray> decodeBase64(const QByteArray &text)
                 // the next quad, so it stops one quad early to stay inside the buffer.
                 const unsigned char *q = in + i;
                 unsigned char *w = o + produced;
-                qsizetype quads = std::min((length - i) / 4, (out.size() - produced - 1) / 3);
+                qsizetype quads = std::min((length - i) / 4, (room - produced - 1) / 3);
                 for (; quads > 0; --quads) {
                     uint32_t chars;
                     std::memcpy(&chars, q, 4);
@@ -128,7 +131,7 @@ std::optional<QByteArray> decodeBase64(const QByteArray &text)
         const unsigned char c = in[i++];
         const unsigned char rank = Ranks[c];
         if (rank == Invalid)
-            return std::nullopt;
+            return -1;
         if (rank == Skip)
             continue;
         previous = last;
@@ -143,13 +146,39 @@ std::optional<QByteArray> decodeBase64(const QByteArray &text)
             digits = 0;
         }
     }
+    return produced;
+}
+
+} // namespace
+
+std::optional<QByteArray> decodeBase64(const QByteArray &text)
+{
+    QByteArray out(text.size() / 4 * 3, Qt::Uninitialized);
+    const qsizetype produced = decodeInto(reinterpret_cast<const unsigned char *>(text.constData()), text.size(),
+                                          reinterpret_cast<unsigned char *>(out.data()), out.size());
+    if (produced < 0)
+        return std::nullopt;
     out.truncate(produced);
     return out;
 }
 
-Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput)
-    : m_json(SpliceRoom + (maxInput + 2) / 3 * 4 + 2 + SpliceRoom, Qt::Uninitialized), m_out(m_json.data() + SpliceRoom)
+std::optional<QByteArray> decodeBase64(QByteArray &&text)
 {
+    // data() copies only when the text is shared; then it is decoded over itself.
+    auto *buffer = reinterpret_cast<unsigned char *>(text.data());
+    const qsizetype produced = decodeInto(buffer, text.size(), buffer, text.size());
+    if (produced < 0)
+        return std::nullopt;
+    text.truncate(produced);
+    return std::move(text);
+}
+
+Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput)
+{
+    const qsizetype size = SpliceRoom + (maxInput + 2) / 3 * 4 + 2 + SpliceRoom;
+    m_json = size >= largebuffers::Threshold ? largebuffers::take(size) : QByteArray();
+    m_json.resize(size);
+    m_out = m_json.data() + SpliceRoom;
     *m_out++ = '"';
 }
 

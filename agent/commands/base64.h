@@ -17,6 +17,8 @@ inline constexpr char Base64InvalidMessage[] = "Base64 data contains invalid cha
 // of its group of four (so padding in the middle is accepted), and a trailing partial group is
 // dropped.
 std::optional<QByteArray> decodeBase64(const QByteArray &text);
+// The same, decoded in the text's own buffer (no second buffer for a multi-megabyte argument).
+std::optional<QByteArray> decodeBase64(QByteArray &&text);
 
 // Standard padded base64 of `data` (what g_base64_encode() gives) as a quoted JSON string,
 // built in one buffer: base64 needs no escaping, so the response writer copies it as it is.

@@ -2,6 +2,7 @@
 // close-on-exec descriptors, with qemu-ga's handle numbers, flush/seek rules and error texts.
 #include "base64.h"
 #include "filehandletable.h"
+#include "largebuffers.h"
 
 #include "dispatch/commandcontext.h"
 #include "dispatch/commandregistry.h"
@@ -228,7 +229,7 @@ CommandOutcome guestFileWrite(const JsonValue &args, CommandContext &context)
         return CommandOutcome::fail(handleNotFound(handle));
     // Decoded before taking the handle's lock (it may be large); errors are still reported in
     // qemu-ga's order, after the switch from reading.
-    std::optional<QByteArray> data = decodeBase64(args.value("buf-b64")->toString());
+    std::optional<QByteArray> data = decodeBase64(context.takeStringArgument(args, "buf-b64"));
 
     std::optional<LockedFile> file = lockHandle(context, handle);
     if (!file)
@@ -249,6 +250,7 @@ CommandOutcome guestFileWrite(const JsonValue &args, CommandContext &context)
 
     const size_t written = std::fwrite(data->constData(), 1, size_t(count), stream);
     const int err = errno;
+    largebuffers::park(std::move(*data));
     CommandOutcome outcome = CommandOutcome::ok();
     if (std::ferror(stream)) {
         qCInfo(lcFiles, "guest-file-write failed, handle: %lld", qlonglong(handle));

@@ -1,6 +1,8 @@
 // What a running command can reach: the agent-wide services and its own request's flags.
 #pragma once
 
+#include "jsonvalue.h"
+
 #include <QByteArray>
 
 namespace qtga {
@@ -40,8 +42,26 @@ public:
     void setAuditDetail(QByteArray detail) { m_auditDetail = std::move(detail); }
     const QByteArray &auditDetail() const { return m_auditDetail; }
 
+    // Set by the dispatcher when this run owns its arguments (worker commands get their own).
+    void setOwnedArguments(JsonValue *arguments) { m_ownedArguments = arguments; }
+    // The string member `key` of `args`, taken out of them when this run owns them (the member
+    // is left empty: read it last) and shared otherwise. A multi-megabyte argument can then be
+    // decoded in its own buffer.
+    QByteArray takeStringArgument(const JsonValue &args, const QByteArray &key)
+    {
+        if (m_ownedArguments == &args) {
+            for (JsonValue::Member &m : m_ownedArguments->members()) {
+                if (m.key == key && m.value.isString())
+                    return std::move(m.value.stringRef());
+            }
+        }
+        const JsonValue *value = args.value(key);
+        return value ? value->toString() : QByteArray();
+    }
+
 private:
     AgentServices &m_services;
+    JsonValue *m_ownedArguments = nullptr;
     bool m_delimit = false;
     QByteArray m_auditDetail;
 };

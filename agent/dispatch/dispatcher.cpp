@@ -1,6 +1,7 @@
 #include "dispatcher.h"
 
 #include "jsonwriter.h"
+#include "largebuffers.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -47,12 +48,15 @@ Dispatcher::Dispatcher(const CommandRegistry &registry, AgentServices &services,
     m_trimTimer.setSingleShot(true);
     m_trimTimer.setInterval(1000);
     connect(&m_trimTimer, &QTimer::timeout, this, [this] {
-        malloc_trim(0);
-        // Large buffers kept coming: once more a second after the last of them.
+        // Large buffers kept coming: once more a second after the last of them, and the
+        // recycled one stays until then.
         if (m_largeBuffersSinceTrim > 0) {
             m_largeBuffersSinceTrim = 0;
             m_trimTimer.start();
+        } else {
+            largebuffers::release();
         }
+        malloc_trim(0);
     });
 }
 
@@ -131,13 +135,13 @@ QByteArray Dispatcher::errorLine(const QByteArray &cls, const QByteArray &desc, 
     return finishLine(response, false);
 }
 
-void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const QString &client, Responder respond)
+void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QString &client, Responder respond)
 {
     if (event.isError) {
         respond(errorLine("GenericError", event.error, nullptr));
         return;
     }
-    const JsonValue &request = event.value;
+    JsonValue &request = event.value;
     if (!request.isObject()) {
         respond(errorLine("GenericError", "QMP input must be a JSON object", nullptr));
         return;
@@ -145,11 +149,11 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const
     const JsonValue *id = request.value("id");
 
     // Members are checked in the order QEMU's QDict iterates them; the first failure wins.
-    const auto &members = request.members();
+    auto &members = request.members();
     const JsonValue *execute = nullptr;
-    const JsonValue *arguments = nullptr;
+    JsonValue *arguments = nullptr;
     for (int index : qdictIterationOrder(members)) {
-        const auto &m = members[size_t(index)];
+        auto &m = members[size_t(index)];
         if (m.key == "execute") {
             if (!m.value.isString()) {
                 respond(errorLine("GenericError", "QMP input member 'execute' must be a string", id));
@@ -207,11 +211,14 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const
     std::optional<JsonValue> idCopy;
     if (id)
         idCopy = *id;
-    JsonValue argsCopy = args;
-    m_workers.start([this, cmd, guard, idCopy, argsCopy, client, respond]() {
+    // The arguments move into the job (a write's buffer is decoded in place there, so no other
+    // reference to it may remain here).
+    JsonValue ownArgs = arguments ? std::move(*arguments) : noArguments;
+    m_workers.start([this, cmd, guard, idCopy, argsCopy = std::move(ownArgs), client, respond]() mutable {
         QElapsedTimer timer;
         timer.start();
         CommandContext context(m_services);
+        context.setOwnedArguments(&argsCopy);
         const auto run = [&] {
             // A freeze may have started while this command waited for a thread or the lock:
             // a command it disabled must not touch the frozen filesystems now.
@@ -237,12 +244,14 @@ void Dispatcher::handle(const QgaFramer::Event &event, QObject *requester, const
         // other clients while it is written out.
         QByteArray line = responseLine(*cmd, std::move(*outcome), context.delimitedResponseRequested(), idCopy);
         FinishedCommand finished{cmd->name, client, succeeded, micros, context.auditDetail()};
-        QMetaObject::invokeMethod(this, [this, guard, line = std::move(line), finished = std::move(finished), respond]() {
+        QMetaObject::invokeMethod(this, [this, guard, line = std::move(line), finished = std::move(finished), respond]() mutable {
             if (line.size() >= LargeBuffer)
                 noteLargeBuffer();
             Q_EMIT commandFinished(finished);
             if (guard)
                 respond(line);
+            // Recycled here if the channel wrote all of it at once, else when it has.
+            largebuffers::park(std::move(line));
         }, Qt::QueuedConnection);
     });
 }

@@ -53,8 +53,9 @@ public:
 
     // Handles one framer event. `requester` guards the responder: if it is destroyed before a
     // worker command finishes, the response is dropped.
-    // `client` names the peer in the audit log.
-    void handle(const QgaFramer::Event &event, QObject *requester, const QString &client, Responder respond);
+    // `client` names the peer in the audit log. A worker command takes over the event's
+    // arguments.
+    void handle(QgaFramer::Event event, QObject *requester, const QString &client, Responder respond);
 
     // Runs `job` on a worker thread with exclusive filesystem access, as an Exclusive command
     // runs (the freeze watchdog's thaw).

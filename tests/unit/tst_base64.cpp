@@ -15,6 +15,7 @@ private Q_SLOTS:
     void rejected_data();
     void rejected();
     void roundTrip();
+    void decodesInItsOwnBuffer();
     void fastPathFollowsTheCharacterRules();
     void encodesAsQuotedJsonString();
 };
@@ -82,6 +83,28 @@ void tst_Base64::roundTrip()
     }
 }
 
+void tst_Base64::decodesInItsOwnBuffer()
+{
+    QByteArray data(3 << 20, Qt::Uninitialized);
+    for (qsizetype i = 0; i < data.size(); ++i)
+        data[i] = char((i * 2654435761u) >> 13);
+    QByteArray text = data.toBase64();
+    // Newlines in between send parts of it through the character-by-character path.
+    text.insert(1000, '\n');
+    text.insert(text.size() - 10, '\n');
+    const char *buffer = text.constData();
+    std::optional<QByteArray> decoded = decodeBase64(std::move(text));
+    QVERIFY(decoded);
+    QCOMPARE(decoded->constData(), buffer);
+    QCOMPARE(*decoded, data);
+
+    // A shared text is left as it was.
+    const QByteArray shared = QByteArray("YWJjZA==");
+    QByteArray other = shared;
+    QCOMPARE(decodeBase64(std::move(other)).value_or("<rejected>"), QByteArray("abcd"));
+    QCOMPARE(shared, QByteArray("YWJjZA=="));
+}
+
 // GLib's decoder, one character at a time, as the reference the quad-at-a-time decoder must match
 // for any mix of digits, padding and newlines at any position.
 static std::optional<QByteArray> referenceDecode(const QByteArray &text)
@@ -139,11 +162,17 @@ void tst_Base64::fastPathFollowsTheCharacterRules()
         }
         const std::optional<QByteArray> expected = referenceDecode(text);
         const std::optional<QByteArray> actual = decodeBase64(text);
+        // Decoded over itself: an unshared copy, so no detach hides a wrong overlap.
+        QByteArray own(text.constData(), text.size());
+        const std::optional<QByteArray> inPlace = decodeBase64(std::move(own));
         QCOMPARE(bool(actual), bool(expected));
-        if (expected)
+        QCOMPARE(bool(inPlace), bool(expected));
+        if (expected) {
             QCOMPARE(*actual, *expected);
-        else
+            QCOMPARE(*inPlace, *expected);
+        } else {
             ++rejected;
+        }
     }
     // Both outcomes were exercised.
     QVERIFY(rejected > 100);

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void tokenCountLimit();
     void tokenSizeLimit();
     void holdsNothingBetweenMessages();
+    void largeStringsKeepTheMessageIntact();
     void resetDropsPartialRequest();
 };
 
@@ -220,6 +221,57 @@ void tst_Framer::holdsNothingBetweenMessages()
     framer.feed("{\"a\":", events);
     // Only the text of the key is kept; structural tokens need none.
     QCOMPARE(framer.pendingBytes(), 3);
+}
+
+// A large plain string takes over the framer's buffer instead of being copied; everything
+// around it must still parse from the same bytes, fed in any piece size.
+void tst_Framer::largeStringsKeepTheMessageIntact()
+{
+    QByteArray big(2 << 20, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 7 + i / 64) % 64];
+    QByteArray second(1 << 20, 'z');
+    second[500000] = '\\';   // an escape: this one is copied and unescaped
+    second.insert(500001, 'n');
+    const QByteArray input = R"({"execute":"guest-file-write","arguments":{"handle":5,"buf-b64":")" + big
+                             + R"(","count":3,"x":"a\u00e9b","more":')" + second + R"('},"id":["k",1.5]})";
+    for (qsizetype piece : {qsizetype(1000), qsizetype(65536), input.size()}) {
+        QgaFramer framer;
+        std::vector<QgaFramer::Event> events;
+        for (qsizetype at = 0; at < input.size(); at += piece)
+            framer.feed(input.constData() + at, std::min(piece, input.size() - at), events);
+        QCOMPARE(events.size(), size_t(1));
+        QVERIFY(!events[0].isError);
+        const JsonValue &v = events[0].value;
+        const JsonValue *args = v.value("arguments");
+        QVERIFY(args);
+        QCOMPARE(args->value("handle")->toInt(), int64_t(5));
+        QCOMPARE(args->value("buf-b64")->toString().size(), big.size());
+        QVERIFY(args->value("buf-b64")->toString() == big);
+        QCOMPARE(args->value("count")->toInt(), int64_t(3));
+        QCOMPARE(args->value("x")->toString(), QByteArray("a\xc3\xa9" "b"));
+        QByteArray expectedSecond = second;
+        expectedSecond.replace(500000, 2, "\n");
+        QVERIFY(args->value("more")->toString() == expectedSecond);
+        QCOMPARE(toJson(*v.value("id")), QByteArray(R"(["k", 1.5])"));
+        QCOMPARE(framer.pendingBytes(), 0);
+
+        // The framer goes on with a buffer of its own.
+        events.clear();
+        framer.feed(R"({"execute":"guest-ping"})", events);
+        QCOMPARE(describe(events), QStringList{R"(V:{"execute": "guest-ping"})"});
+    }
+
+    // An error after the string still quotes the right token.
+    QCOMPARE(feedAll(R"({"a":")" + big + R"(","b":tru})"),
+             QStringList{QStringLiteral("E:JSON parse error, invalid keyword 'tru'")});
+    // Two large strings: the first takes the buffer over, the second is copied.
+    QgaFramer framer;
+    std::vector<QgaFramer::Event> events;
+    framer.feed(R"({"a":")" + big + R"(","b":")" + big.left(1 << 20) + "\"}", events);
+    QCOMPARE(events.size(), size_t(1));
+    QVERIFY(events[0].value.value("a")->toString() == big);
+    QVERIFY(events[0].value.value("b")->toString() == big.left(1 << 20));
 }
 
 void tst_Framer::resetDropsPartialRequest()

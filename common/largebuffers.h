@@ -1,0 +1,31 @@
+// Multi-megabyte buffers (a guest-file-write request, a guest-file-read response) recycled from
+// one request to the next. Such buffers are mappings of their own (main.cpp sets the malloc
+// mmap threshold to Threshold), so freeing one gives its memory back at once and the heap does
+// not fragment around it; the last one freed is parked here instead, its pages marked
+// MADV_FREE: the kernel may take them whenever it needs memory, and until it does the next
+// transfer writes into them without a page fault. The dispatcher releases the parked buffer a
+// second after the last large request.
+#pragma once
+
+#include <QByteArray>
+
+namespace qtga::largebuffers {
+
+inline constexpr qsizetype Threshold = qsizetype(1) << 20;
+
+// An empty buffer with room for at least `capacity` bytes after its start: the parked one if
+// it is big enough, otherwise a new one (rounded up to whole MiB, which costs only address
+// space, so that the same request size finds it again after a response was built at an offset).
+QByteArray take(qsizetype capacity);
+
+// Gives away a buffer its owner is done with. Kept when it is Threshold or larger and nobody
+// else holds it; the bigger of it and an already parked buffer stays.
+void park(QByteArray buffer);
+
+// Frees the parked buffer.
+void release();
+
+// Bytes that fit after the buffer's start without reallocating.
+qsizetype room(const QByteArray &buffer);
+
+} // namespace qtga::largebuffers

@@ -1,0 +1,120 @@
+// Recycling of multi-megabyte buffers between requests, and a command taking over its own
+// large argument.
+#include "largebuffers.h"
+
+#include "dispatch/commandcontext.h"
+
+#include <QTest>
+
+#include <cstring>
+
+using namespace qtga;
+
+class tst_LargeBuffers : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init() { largebuffers::release(); }
+    void parkedBufferIsTakenAgain();
+    void keepsTheBiggerOne();
+    void refusesSharedAndSmallBuffers();
+    void releaseFreesTheParkedBuffer();
+    void commandTakesOwnedArgument();
+};
+
+namespace {
+
+QByteArray filled(qsizetype size, char c)
+{
+    QByteArray b = largebuffers::take(size);
+    b.fill(c, size);
+    return b;
+}
+
+} // namespace
+
+void tst_LargeBuffers::parkedBufferIsTakenAgain()
+{
+    QByteArray b = filled(5 << 20, 'a');
+    QVERIFY(largebuffers::room(b) >= 5 << 20);
+    const char *data = b.constData();
+    largebuffers::park(std::move(b));
+
+    QByteArray again = largebuffers::take(4 << 20);
+    QCOMPARE(again.constData(), data);
+    QCOMPARE(again.size(), 0);
+    QVERIFY(largebuffers::room(again) >= 5 << 20);
+    // Its pages were given up lazily: writing and reading them back is all that is allowed.
+    again.fill('b', 5 << 20);
+    QCOMPARE(again.count('b'), qsizetype(5 << 20));
+    QCOMPARE(again.constData(), data);
+
+    // Taken means gone: the next request gets a buffer of its own.
+    QByteArray other = largebuffers::take(4 << 20);
+    QVERIFY(other.constData() != data);
+}
+
+void tst_LargeBuffers::keepsTheBiggerOne()
+{
+    QByteArray small = filled(2 << 20, 'a');
+    QByteArray large = filled(6 << 20, 'b');
+    const char *largeData = large.constData();
+    largebuffers::park(std::move(large));
+    largebuffers::park(std::move(small));
+    QCOMPARE(largebuffers::take(3 << 20).constData(), largeData);
+}
+
+void tst_LargeBuffers::refusesSharedAndSmallBuffers()
+{
+    QByteArray b = filled(3 << 20, 'a');
+    const QByteArray stillUsed = b;
+    largebuffers::park(std::move(b));
+    QVERIFY(largebuffers::take(1 << 20).constData() != stillUsed.constData());
+    QCOMPARE(stillUsed.count('a'), qsizetype(3 << 20));
+
+    QByteArray tiny(1000, 'x');
+    const char *tinyData = tiny.constData();
+    largebuffers::park(std::move(tiny));
+    QVERIFY(largebuffers::take(100).constData() != tinyData);
+}
+
+void tst_LargeBuffers::releaseFreesTheParkedBuffer()
+{
+    QByteArray b = filled(3 << 20, 'a');
+    largebuffers::park(std::move(b));
+    largebuffers::release();
+    // Nothing parked: a request gets an empty buffer with room reserved, rounded to whole MiB.
+    QByteArray fresh = largebuffers::take((2 << 20) + 1);
+    QCOMPARE(fresh.size(), 0);
+    QCOMPARE(largebuffers::room(fresh), qsizetype(3 << 20));
+}
+
+void tst_LargeBuffers::commandTakesOwnedArgument()
+{
+    AgentServices services;
+    JsonValue args = JsonValue::object();
+    args.insert("buf-b64", QByteArray(1 << 20, 'A'));
+    args.insert("handle", int64_t(3));
+    const char *data = args.value("buf-b64")->toString().constData();
+
+    // Not owned: a shared copy, the arguments untouched.
+    CommandContext borrowed(services);
+    QByteArray copy = borrowed.takeStringArgument(args, "buf-b64");
+    QCOMPARE(copy.constData(), data);
+    QVERIFY(!copy.isDetached());
+    QCOMPARE(args.value("buf-b64")->toString().size(), qsizetype(1 << 20));
+    copy = QByteArray();
+
+    // Owned: taken out, the only reference, so it can be decoded over itself.
+    CommandContext owner(services);
+    owner.setOwnedArguments(&args);
+    QByteArray taken = owner.takeStringArgument(args, "buf-b64");
+    QCOMPARE(taken.constData(), data);
+    QVERIFY(taken.isDetached());
+    QVERIFY(args.value("buf-b64")->toString().isEmpty());
+    QCOMPARE(owner.takeStringArgument(args, "absent"), QByteArray());
+    QCOMPARE(args.value("handle")->toInt(), int64_t(3));
+}
+
+QTEST_GUILESS_MAIN(tst_LargeBuffers)
+#include "tst_largebuffers.moc"
