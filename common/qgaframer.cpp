@@ -74,6 +74,178 @@ int fourHex(const char *s, const char *end)
     return cp;
 }
 
+// The usual request, whole in the bytes at hand, parsed straight from them: one object of
+// double-quoted printable ASCII strings, integers of up to 18 digits, true/false/null, and
+// objects and arrays of those, at most MaxDepth deep and MaxSpan long, without duplicate keys.
+// For such text the lexer's tokens and the parser's value are known in advance, so the result
+// is the same value; anything else (escapes, other bytes, floats, single quotes, keywords the
+// parser rejects, a message cut off by the end of the read) makes parse() return nullptr and the
+// lexer starts from the same byte, with nothing changed.
+class SimpleMessage
+{
+public:
+    SimpleMessage(const unsigned char *p, const unsigned char *end)
+        : m_p(p), m_end(end - p > MaxSpan ? p + MaxSpan : end)
+    {
+    }
+
+    // Returns the byte after the closing brace, or nullptr.
+    const unsigned char *parse(JsonValue &out)
+    {
+        return object(out, 1) ? m_p : nullptr;
+    }
+
+private:
+    static constexpr qsizetype MaxSpan = 64 * 1024;
+    static constexpr int MaxDepth = 32;
+
+    void skipWhitespace()
+    {
+        while (m_p < m_end && isWhitespace(*m_p))
+            ++m_p;
+    }
+
+    bool string(QByteArray &out)
+    {
+        const unsigned char *start = ++m_p;
+        while (m_p < m_end && *m_p >= 0x20 && *m_p < 0x7F && *m_p != '"' && *m_p != '\\')
+            ++m_p;
+        if (m_p == m_end || *m_p != '"')
+            return false;
+        out = QByteArray(reinterpret_cast<const char *>(start), m_p - start);
+        ++m_p;
+        return true;
+    }
+
+    bool integer(JsonValue &out)
+    {
+        const bool negative = *m_p == '-';
+        if (negative)
+            ++m_p;
+        const unsigned char *digits = m_p;
+        int64_t value = 0;
+        while (m_p < m_end && isDigit(*m_p) && m_p - digits < 18)
+            value = value * 10 + (*m_p++ - '0');
+        // The lexer rejects a digit after a leading zero; a fraction or exponent makes a float.
+        if (m_p == digits || m_p == m_end || isDigit(*m_p) || *m_p == '.' || *m_p == 'e' || *m_p == 'E'
+            || (*digits == '0' && m_p - digits > 1))
+            return false;
+        out = JsonValue(negative ? -value : value);
+        return true;
+    }
+
+    bool keyword(JsonValue &out)
+    {
+        const unsigned char *start = m_p;
+        while (m_p < m_end && *m_p >= 'a' && *m_p <= 'z')
+            ++m_p;
+        const QByteArrayView word(start, m_p - start);
+        if (word == "true")
+            out = JsonValue(true);
+        else if (word == "false")
+            out = JsonValue(false);
+        else if (word == "null")
+            out = JsonValue();
+        else
+            return false;
+        return true;
+    }
+
+    bool value(JsonValue &out, int depth)
+    {
+        if (m_p == m_end)
+            return false;
+        const unsigned char c = *m_p;
+        if (c == '"') {
+            QByteArray text;
+            if (!string(text))
+                return false;
+            out = JsonValue(std::move(text));
+            return true;
+        }
+        if (c == '{')
+            return depth < MaxDepth && object(out, depth + 1);
+        if (c == '[')
+            return depth < MaxDepth && array(out, depth + 1);
+        if (c == '-' || isDigit(c))
+            return integer(out);
+        if (c >= 'a' && c <= 'z')
+            return keyword(out);
+        return false;
+    }
+
+    // At '{'.
+    bool object(JsonValue &out, int depth)
+    {
+        ++m_p;
+        out = JsonValue::object();
+        skipWhitespace();
+        if (m_p < m_end && *m_p == '}') {
+            ++m_p;
+            return true;
+        }
+        for (;;) {
+            if (m_p == m_end || *m_p != '"')
+                return false;
+            QByteArray key;
+            if (!string(key))
+                return false;
+            skipWhitespace();
+            if (m_p == m_end || *m_p != ':')
+                return false;
+            ++m_p;
+            skipWhitespace();
+            JsonValue member;
+            if (!value(member, depth) || out.contains(key))
+                return false;
+            out.insert(std::move(key), std::move(member));
+            skipWhitespace();
+            if (m_p == m_end)
+                return false;
+            if (*m_p == '}') {
+                ++m_p;
+                return true;
+            }
+            if (*m_p != ',')
+                return false;
+            ++m_p;
+            skipWhitespace();
+        }
+    }
+
+    // At '['.
+    bool array(JsonValue &out, int depth)
+    {
+        ++m_p;
+        out = JsonValue::array();
+        skipWhitespace();
+        if (m_p < m_end && *m_p == ']') {
+            ++m_p;
+            return true;
+        }
+        for (;;) {
+            JsonValue item;
+            if (!value(item, depth))
+                return false;
+            out.append(std::move(item));
+            skipWhitespace();
+            if (m_p == m_end)
+                return false;
+            if (*m_p == ']') {
+                ++m_p;
+                return true;
+            }
+            if (*m_p != ',')
+                return false;
+            ++m_p;
+            skipWhitespace();
+        }
+    }
+
+    const unsigned char *m_p;
+    const unsigned char *m_end;
+};
+
 } // namespace
 
 // Recursive-descent parser over one message's tokens, reporting the first error the way
@@ -476,6 +648,15 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
     const auto *p = reinterpret_cast<const unsigned char *>(data);
     const auto *end = p + size;
     while (p < end) {
+        // A whole ordinary request at the start of a message skips the lexer and the tokens.
+        if (*p == '{' && m_state == InStart && m_tokens.empty()) {
+            Event e;
+            if (const unsigned char *after = SimpleMessage(p, end).parse(e.value)) {
+                events.push_back(std::move(e));
+                p = after;
+                continue;
+            }
+        }
         // Fast path through string bodies, stopping where the token size check must run.
         if (m_state == InDq || m_state == InSq) {
             const unsigned char quote = m_state == InDq ? '"' : '\'';

@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+#include <functional>
+
 using namespace qtga;
 
 namespace {
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void messages_data();
     void messages();
     void everySplitPointGivesTheSameEvents();
+    void wholeRequestsParseLikeTheLexer();
     void sentinelAtEveryPositionResynchronises();
     void nestingLimit();
     void tokenCountLimit();
@@ -142,6 +145,69 @@ void tst_Framer::everySplitPointGivesTheSameEvents()
     for (char c : stream)
         framer.feed(&c, 1, events);
     QCOMPARE(describe(events), whole);
+}
+
+// A request whole in one read may skip the lexer (the common case); fed one byte at a time it
+// never can. Both must give the same events, value types included, for valid requests and for
+// every near miss: random requests, then random byte edits of them.
+void tst_Framer::wholeRequestsParseLikeTheLexer()
+{
+    quint32 state = 20261125;
+    const auto next = [&state](quint32 n) {
+        state = state * 1664525u + 1013904223u;
+        return (state >> 8) % n;
+    };
+    static const char *const atoms[] = {
+        "0", "-0", "7", "-42", "123456789012345678", "1234567890123456789", "-999999999999999999",
+        "01", "1.5", "2e3", "1E2", "-", "true", "false", "null", "nul", "truex", "True",
+        "\"\"", "\"guest-ping\"", "\"a b\\tc\"", "\"\\u00e9\"", "'single'", "\"\xc3\xa9\"",
+        "\"\x7f\"", "\"\x01\"", "\"\xff\""};
+    std::function<QByteArray(int)> randomValue = [&](int depth) -> QByteArray {
+        const quint32 pick = next(10);
+        if (depth < 4 && pick == 0) {
+            QByteArray a = "[";
+            for (quint32 i = 0, n = next(4); i < n; ++i)
+                a += (i ? "," : "") + randomValue(depth + 1);
+            return a + "]";
+        }
+        if (depth < 4 && pick == 1) {
+            QByteArray o = "{";
+            for (quint32 i = 0, n = next(4); i < n; ++i)
+                o += QByteArray(i ? ", " : "") + "\"k" + QByteArray::number(next(3)) + "\" : " + randomValue(depth + 1);
+            return o + "}";
+        }
+        return atoms[next(sizeof atoms / sizeof *atoms)];
+    };
+    static const char edits[] = "{}[]:,\"'\\ \t\n\r0123456789-+.eEtrufalsnx\xff\xc3";
+    int fast = 0;
+    for (int round = 0; round < 4000; ++round) {
+        QByteArray text = "{\"execute\":\"guest-exec\",\"arguments\":" + randomValue(1) + ",\"id\":" + randomValue(3) + "}";
+        if (round % 2) {
+            for (quint32 i = 0, n = 1 + next(3); i < n; ++i) {
+                const int at = int(next(quint32(text.size())));
+                const char c = edits[next(sizeof edits - 1)];
+                switch (next(3)) {
+                case 0: text[at] = c; break;
+                case 1: text.insert(at, c); break;
+                default: text.remove(at, 1); break;
+                }
+            }
+        }
+        text += "\n{\"execute\":\"guest-ping\"}";
+        QgaFramer whole, bytewise;
+        std::vector<QgaFramer::Event> a, b;
+        whole.feed(text, a);
+        for (char c : text)
+            bytewise.feed(&c, 1, b);
+        QCOMPARE(describe(a), describe(b));
+        for (size_t i = 0; i < a.size(); ++i)
+            QVERIFY2(a[i].value == b[i].value, text.constData());
+        if (!a.empty() && !a.front().isError)
+            ++fast;
+    }
+    // Both valid requests and rejected ones were exercised.
+    QVERIFY(fast > 500);
+    QVERIFY(fast < 3500);
 }
 
 void tst_Framer::sentinelAtEveryPositionResynchronises()
