@@ -50,7 +50,12 @@ void AuditLog::onCommand(const FinishedCommand &command)
     if (isRoutinePoll(command.name)) {
         PollCounts &counts = m_polls[command.name];
         (command.succeeded ? counts.succeeded : counts.failed)++;
-        m_pollClients.insert(command.client);
+        // Same text, usually the same shared string: no hashing for the client that polls.
+        if (m_lastPollClient.isNull()
+            || (command.client.constData() != m_lastPollClient.constData() && command.client != m_lastPollClient)) {
+            m_pollClients.insert(command.client);
+            m_lastPollClient = command.client;
+        }
         if (!m_flush.isActive()) {
             m_since.start();
             m_flush.start();
@@ -81,6 +86,7 @@ void AuditLog::flushPolls()
                               << parts.join(", ");
     m_polls.clear();
     m_pollClients.clear();
+    m_lastPollClient.clear();
 }
 
 } // namespace qtga

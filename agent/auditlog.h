@@ -41,6 +41,7 @@ private:
     };
     QMap<QByteArray, PollCounts> m_polls;
     QSet<QString> m_pollClients;
+    QString m_lastPollClient;   // already in m_pollClients: most polls come from one client
     QTimer m_flush;
     QElapsedTimer m_since;
 };
