@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 #include <vector>
 
@@ -27,8 +28,10 @@ namespace {
 
 // Level-triggered: what does not fit into one wait is reported by the next.
 constexpr int MaxEventsPerWait = 64;
-// The eventfd's epoll data; a notifier fd's is its registration generation << 32 | fd.
+// The eventfd's and the timerfd's epoll data; a notifier fd's is its registration
+// generation << 32 | fd.
 constexpr quint64 WakeUpToken = ~quint64(0);
+constexpr quint64 TimerToken = ~quint64(0) - 1;
 constexpr qint64 NsPerMs = 1000 * 1000;
 constexpr qint64 NsPerSecond = 1000 * NsPerMs;
 // Keeps now + interval far from overflowing; ~292 years in ms.
@@ -115,12 +118,14 @@ struct EpollEventDispatcher::Private
     void queue(QSocketNotifier *notifier, std::size_t checkFrom);
     void unqueue(QSocketNotifier *notifier);
 
-    int wait(qint64 timeoutNs, qint64 deadline);
+    int wait(bool block);
     int waitForWakeUpOnly(qint64 timeoutNs, qint64 deadline);
     int collect(int count);
     void reportUnwatchable();
     int activateNotifiers();
     void drainWakeUp();
+    void armTimerFd(qint64 deadline);
+    bool addInternalFds(int epoll);
 
     qint64 nextTimerDeadline() const;
     void insertTimer(const Timer &timer);
@@ -128,12 +133,16 @@ struct EpollEventDispatcher::Private
 
     int epollFd = -1;
     int wakeFd = -1;
+    // Timers end a wait through a timerfd armed for the nearest deadline, rearmed only when that
+    // changes: a wait with a timeout sets up and cancels a kernel timer every time, and the
+    // audit log's summary timer is pending all through a burst of polls.
+    int timerFd = -1;
+    qint64 armedDeadline = -1;
     std::atomic<bool> wakeUpPending{false};
     std::atomic<bool> interrupted{false};
     // Whether anyone listens to awake() and aboutToBlock(): emitting them for nobody is a quarter
     // of the loop's own cost per wake-up. Never reset, so a receiver is never missed.
     std::atomic<bool> announce{false};
-    bool havePwait2 = true;
     // A registration may have outlived its fd (see watch()): start over with a fresh set.
     bool rebuildPending = false;
 
@@ -158,14 +167,14 @@ EpollEventDispatcher::Private::Private()
     wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (wakeFd < 0)
         qFatal("EpollEventDispatcher: eventfd: %s", std::strerror(errno));
+    timerFd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (timerFd < 0)
+        qFatal("EpollEventDispatcher: timerfd_create: %s", std::strerror(errno));
     epollFd = ::epoll_create1(EPOLL_CLOEXEC);
     if (epollFd < 0)
         qFatal("EpollEventDispatcher: epoll_create1: %s", std::strerror(errno));
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = WakeUpToken;
-    if (::epoll_ctl(epollFd, EPOLL_CTL_ADD, wakeFd, &ev) < 0)
-        qFatal("EpollEventDispatcher: epoll_ctl(eventfd): %s", std::strerror(errno));
+    if (!addInternalFds(epollFd))
+        qFatal("EpollEventDispatcher: epoll_ctl(eventfd, timerfd): %s", std::strerror(errno));
     pending.reserve(MaxEventsPerWait);
     timers.reserve(16);
 }
@@ -174,6 +183,34 @@ EpollEventDispatcher::Private::~Private()
 {
     ::close(epollFd);
     ::close(wakeFd);
+    ::close(timerFd);
+}
+
+bool EpollEventDispatcher::Private::addInternalFds(int epoll)
+{
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = WakeUpToken;
+    if (::epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFd, &ev) < 0)
+        return false;
+    ev.data.u64 = TimerToken;
+    return ::epoll_ctl(epoll, EPOLL_CTL_ADD, timerFd, &ev) == 0;
+}
+
+// deadline < 0 disarms.
+void EpollEventDispatcher::Private::armTimerFd(qint64 deadline)
+{
+    if (deadline == armedDeadline)
+        return;
+    itimerspec spec{};
+    if (deadline >= 0)
+        spec.it_value = toTimespec(std::max<qint64>(deadline, 1));  // all zero would disarm
+    if (::timerfd_settime(timerFd, TFD_TIMER_ABSTIME, &spec, nullptr) == 0) {
+        armedDeadline = deadline;
+    } else {
+        qCWarning(lcEventLoop, "timerfd_settime: %s", std::strerror(errno));
+        armedDeadline = -2;  // unknown: set it again next time
+    }
 }
 
 // Brings the epoll set in line with the notifiers of `fd`.
@@ -257,10 +294,7 @@ void EpollEventDispatcher::Private::rebuild(bool closeOld)
 {
     rebuildPending = false;
     const int fresh = ::epoll_create1(EPOLL_CLOEXEC);
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = WakeUpToken;
-    if (fresh < 0 || ::epoll_ctl(fresh, EPOLL_CTL_ADD, wakeFd, &ev) < 0) {
+    if (fresh < 0 || !addInternalFds(fresh)) {
         qCWarning(lcEventLoop, "cannot renew the epoll set: %s: %s", fresh < 0 ? "epoll_create1" : "epoll_ctl",
                   std::strerror(errno));
         if (fresh >= 0)
@@ -310,26 +344,12 @@ void EpollEventDispatcher::Private::drainWakeUp()
     wakeUpPending.store(false, std::memory_order_release);
 }
 
-// Returns the number of ready entries in `events`. timeoutNs < 0 waits for ever; a positive one
-// comes with the deadline it was computed from.
-int EpollEventDispatcher::Private::wait(qint64 timeoutNs, qint64 deadline)
+// Returns the number of ready entries in `events`; waits for ever or not at all (timers end a
+// wait through the timerfd).
+int EpollEventDispatcher::Private::wait(bool block)
 {
     for (;;) {
-        int count;
-        if (timeoutNs > 0 && havePwait2) {
-            // Nanoseconds, as Qt's ppoll() has; epoll_wait() would round to milliseconds.
-            const timespec ts = toTimespec(timeoutNs);
-            count = ::epoll_pwait2(epollFd, events.data(), MaxEventsPerWait, &ts, nullptr);
-            if (count < 0 && (errno == ENOSYS || errno == EPERM)) {
-                // Before Linux 5.11, or refused by a seccomp filter that does not know it.
-                havePwait2 = false;
-                continue;
-            }
-        } else {
-            // Rounded up: waking before a timer is due would only mean waking twice.
-            const int ms = timeoutNs < 0 ? -1 : int(std::min<qint64>((timeoutNs + NsPerMs - 1) / NsPerMs, INT_MAX));
-            count = ::epoll_wait(epollFd, events.data(), MaxEventsPerWait, ms);
-        }
+        const int count = ::epoll_wait(epollFd, events.data(), MaxEventsPerWait, block ? -1 : 0);
         if (count >= 0)
             return count;
         if (errno != EINTR) {
@@ -340,11 +360,6 @@ int EpollEventDispatcher::Private::wait(qint64 timeoutNs, qint64 deadline)
             return 0;
         }
         // A signal handler ran; whatever it wants done it announces through a watched fd.
-        if (timeoutNs > 0) {
-            timeoutNs = deadline - monotonicNs();
-            if (timeoutNs <= 0)
-                return 0;
-        }
     }
 }
 
@@ -385,6 +400,14 @@ int EpollEventDispatcher::Private::collect(int count)
         if (ev.data.u64 == WakeUpToken) {
             drainWakeUp();
             woken = 1;
+            continue;
+        }
+        if (ev.data.u64 == TimerToken) {
+            // Expired, so disarmed; the due timers are activated after the notifiers.
+            uint64_t expirations;
+            while (::read(timerFd, &expirations, sizeof expirations) < 0 && errno == EINTR) {
+            }
+            armedDeadline = -1;
             continue;
         }
         const quint32 fd = quint32(ev.data.u64);
@@ -547,7 +570,10 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     if (includeNotifiers) {
         if (d->rebuildPending)
             d->rebuild(true);
-        processed += d->collect(d->wait(timeoutNs, deadline));
+        // A blocking wait ends at the nearest timer through the timerfd.
+        if (timeoutNs != 0)
+            d->armTimerFd(deadline);
+        processed += d->collect(d->wait(timeoutNs != 0));
         d->reportUnwatchable();
         processed += d->activateNotifiers();
     } else {

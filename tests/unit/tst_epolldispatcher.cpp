@@ -133,6 +133,8 @@ private Q_SLOTS:
     void registeredTimers();
     void zeroTimerDoesNotStarveNotifiersOrTimers();
     void excludeTimers();
+    void nearerTimerStartedDuringWaitEndsItEarlier();
+    void stoppedTimerDoesNotFireOrEndWaitEarly();
 
     void readAndWriteNotifiers();
     void readAndWriteOnOneFd();
@@ -184,6 +186,57 @@ void tst_EpollDispatcher::singleShotTimersFireInDeadlineOrder()
     QCOMPARE(order, QList<int>({20, 40, 60}));
     for (int i = 0; i < 3; ++i)
         QVERIFY2(firedAtNs[i] >= order[i] * 1000000LL, qPrintable(QString::number(firedAtNs[i])));
+}
+
+// The wait ends through a timerfd armed for the nearest deadline: starting a nearer timer must
+// re-arm it, stopping the nearest must not let a later one fire early.
+void tst_EpollDispatcher::nearerTimerStartedDuringWaitEndsItEarlier()
+{
+    QElapsedTimer clock;
+    clock.start();
+    bool farFired = false;
+    qint64 nearFiredAtMs = -1;
+    QEventLoop loop;
+    QTimer::singleShot(3000, Qt::PreciseTimer, this, [&] {
+        farFired = true;
+        loop.quit();
+    });
+    // Started by a posted event while the loop waits with the timerfd armed for the far timer.
+    QObject receiver;
+    std::thread poster([&] {
+        std::this_thread::sleep_for(20ms);
+        QMetaObject::invokeMethod(&receiver, [&] {
+            QTimer::singleShot(50, Qt::PreciseTimer, &receiver, [&] {
+                nearFiredAtMs = clock.elapsed();
+                loop.quit();
+            });
+        }, Qt::QueuedConnection);
+    });
+    loop.exec();
+    poster.join();
+    QVERIFY(!farFired);
+    QVERIFY(nearFiredAtMs >= 70);
+    QVERIFY2(nearFiredAtMs < 2000, qPrintable(QString::number(nearFiredAtMs)));
+}
+
+void tst_EpollDispatcher::stoppedTimerDoesNotFireOrEndWaitEarly()
+{
+    QElapsedTimer clock;
+    clock.start();
+    QTimer near;
+    near.setSingleShot(true);
+    near.setTimerType(Qt::PreciseTimer);
+    bool nearFired = false;
+    connect(&near, &QTimer::timeout, this, [&] { nearFired = true; });
+    near.start(30);
+    // Arms the timerfd for `near`, then stops it before it is due.
+    QCoreApplication::processEvents();
+    QTimer::singleShot(10, this, [&] { near.stop(); });
+    qint64 laterFiredAtMs = -1;
+    QTimer::singleShot(150, Qt::PreciseTimer, this, [&] { laterFiredAtMs = clock.elapsed(); });
+    QTRY_VERIFY_WITH_TIMEOUT(laterFiredAtMs >= 0, FailSafeMs);
+    QVERIFY(!nearFired);
+    QVERIFY2(laterFiredAtMs >= 150, qPrintable(QString::number(laterFiredAtMs)));
 }
 
 void tst_EpollDispatcher::repeatingTimerKeepsItsInterval()
