@@ -268,6 +268,12 @@ QByteArray Dispatcher::responseLine(const CommandDescriptor &cmd, CommandOutcome
     }
     if (!cmd.successResponse)
         return QByteArray();
+    // The most common answer of all (guest-ping, and every command that returns nothing) is
+    // one shared line: no allocation, nothing written.
+    if (!id && !delimit && outcome.value().isObject() && outcome.value().members().empty()) {
+        static const QByteArray emptyReturn = QByteArrayLiteral("{\"return\": {}}\n");
+        return emptyReturn;
+    }
     // {"return": ..., "id": ...} written straight out, the two keys in the order QDict
     // iterates them (what appendJson of the same object gives), without building the object.
     static const bool idFirst = [] {
