@@ -47,8 +47,16 @@ bool AuditLog::isRoutinePoll(const QByteArray &name)
 
 void AuditLog::onCommand(const FinishedCommand &command)
 {
-    if (isRoutinePoll(command.name)) {
-        PollCounts &counts = m_polls[command.name];
+    // The name is usually the registry's own string, shared: then the data pointer decides.
+    if (command.name.constData() != m_lastName.constData() && command.name != m_lastName) {
+        m_lastName = command.name;
+        m_lastIsPoll = isRoutinePoll(command.name);
+        m_lastCounts = nullptr;
+    }
+    if (m_lastIsPoll) {
+        if (!m_lastCounts)
+            m_lastCounts = &m_polls[command.name];
+        PollCounts &counts = *m_lastCounts;
         (command.succeeded ? counts.succeeded : counts.failed)++;
         // Same text, usually the same shared string: no hashing for the client that polls.
         if (m_lastPollClient.isNull()
@@ -85,6 +93,7 @@ void AuditLog::flushPolls()
                               << m_pollClients.size() << (m_pollClients.size() == 1 ? "client:" : "clients:")
                               << parts.join(", ");
     m_polls.clear();
+    m_lastCounts = nullptr;
     m_pollClients.clear();
     m_lastPollClient.clear();
 }

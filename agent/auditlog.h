@@ -42,6 +42,10 @@ private:
     QMap<QByteArray, PollCounts> m_polls;
     QSet<QString> m_pollClients;
     QString m_lastPollClient;   // already in m_pollClients: most polls come from one client
+    // The command seen last, whether it is a poll and its counts: a monitor repeats one command.
+    QByteArray m_lastName;
+    bool m_lastIsPoll = false;
+    PollCounts *m_lastCounts = nullptr;   // a node of m_polls (stable until it is cleared)
     QTimer m_flush;
     QElapsedTimer m_since;
 };

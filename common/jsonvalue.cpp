@@ -1,5 +1,6 @@
 #include "jsonvalue.h"
 
+#include <cstring>
 #include <limits>
 
 namespace qtga {
@@ -48,10 +49,11 @@ bool JsonValue::tryGetUInt(uint64_t *out) const
     return false;
 }
 
-const JsonValue *JsonValue::value(const QByteArray &key) const
+const JsonValue *JsonValue::value(QByteArrayView key) const
 {
     for (const Member &m : m_members) {
-        if (m.key == key)
+        if (m.key.size() == key.size()
+            && (key.empty() || std::memcmp(m.key.constData(), key.data(), size_t(key.size())) == 0))
             return &m.value;
     }
     return nullptr;

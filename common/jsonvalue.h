@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 
 #include <cstdint>
 #include <utility>
@@ -73,9 +74,10 @@ public:
     const Object &members() const { return m_members; }
     Object &members() { return m_members; }
 
-    // Object access; value() returns nullptr when the key is absent.
-    const JsonValue *value(const QByteArray &key) const;
-    bool contains(const QByteArray &key) const { return value(key) != nullptr; }
+    // Object access; value() returns nullptr when the key is absent. A view, so that a literal
+    // key costs no allocation.
+    const JsonValue *value(QByteArrayView key) const;
+    bool contains(QByteArrayView key) const { return value(key) != nullptr; }
     // Appends a member (callers build objects in schema order; duplicates are the caller's bug).
     JsonValue &insert(QByteArray key, JsonValue value);
     void append(JsonValue value) { m_items.push_back(std::move(value)); }
