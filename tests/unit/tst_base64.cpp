@@ -17,6 +17,7 @@ private Q_SLOTS:
     void roundTrip();
     void decodesInItsOwnBuffer();
     void fastPathFollowsTheCharacterRules();
+    void encodesAsQuotedJsonString_data();
     void encodesAsQuotedJsonString();
 };
 
@@ -179,9 +180,19 @@ void tst_Base64::fastPathFollowsTheCharacterRules()
     QVERIFY(rejected < 2900);
 }
 
+void tst_Base64::encodesAsQuotedJsonString_data()
+{
+    QTest::addColumn<bool>("simd");
+    QTest::newRow("plain") << false;
+    QTest::newRow("SSSE3 where the CPU has it") << true;
+}
+
 void tst_Base64::encodesAsQuotedJsonString()
 {
-    // Every length class (0, 1 and 2 bytes of padding) and every byte value.
+    QFETCH(bool, simd);
+    const bool was = setBase64Simd(simd);
+    // Every length class (0, 1 and 2 bytes of padding), every byte value, every 6-bit field
+    // value at every position of the 12-byte steps.
     QByteArray data;
     for (int i = 0; i < 1000; ++i)
         data.append(char((i * 7919) & 0xFF));
@@ -192,6 +203,13 @@ void tst_Base64::encodesAsQuotedJsonString()
         QCOMPARE(json.toString(), '"' + chunk.toBase64() + '"');
         QCOMPARE(decodeBase64(json.toString().mid(1, json.toString().size() - 2)).value(), chunk);
     }
+    // In pieces, as guest-file-read appends them: multiples of 3 and a last odd one.
+    Base64JsonBuilder builder(data.size());
+    builder.append(data.constData(), 99);
+    builder.append(data.constData() + 99, 300);
+    builder.append(data.constData() + 399, 601);
+    QCOMPARE(builder.finish().toString(), '"' + data.toBase64() + '"');
+    setBase64Simd(was);
 }
 
 QTEST_GUILESS_MAIN(tst_Base64)
