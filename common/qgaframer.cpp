@@ -199,17 +199,11 @@ private:
             if (!value(member, depth) || out.contains(key))
                 return false;
             out.insert(std::move(key), std::move(member));
-            skipWhitespace();
-            if (m_p == m_end)
+            bool closed = false;
+            if (!separator('}', closed))
                 return false;
-            if (*m_p == '}') {
-                ++m_p;
+            if (closed)
                 return true;
-            }
-            if (*m_p != ',')
-                return false;
-            ++m_p;
-            skipWhitespace();
         }
     }
 
@@ -228,18 +222,25 @@ private:
             if (!value(item, depth))
                 return false;
             out.append(std::move(item));
-            skipWhitespace();
-            if (m_p == m_end)
+            bool closed = false;
+            if (!separator(']', closed))
                 return false;
-            if (*m_p == ']') {
-                ++m_p;
+            if (closed)
                 return true;
-            }
-            if (*m_p != ',')
-                return false;
-            ++m_p;
-            skipWhitespace();
         }
+    }
+
+    // After a member or an item: the closing bracket (`closed`) or a comma and the whitespace
+    // after it; false for anything else.
+    bool separator(char close, bool &closed)
+    {
+        skipWhitespace();
+        if (m_p == m_end || (*m_p != close && *m_p != ','))
+            return false;
+        closed = *m_p++ == close;
+        if (!closed)
+            skipWhitespace();
+        return true;
     }
 
     const unsigned char *m_p;
