@@ -104,28 +104,33 @@ if sh "$here/verify-units.sh" "$x"; then :; else
     [ $? -eq 77 ] && echo "skip: systemd-analyze verify" || bad "systemd-analyze verify"
 fi
 
-# dpkg -i, -r and -P in a throwaway root; the maintainer scripts run chrooted there, with a
-# systemctl stand-in that records its calls.
+# dpkg -i, -r and -P in a throwaway root; the maintainer scripts run chrooted there, with
+# systemctl and groupadd stand-ins that record their calls.
 busybox=$(command -v busybox || true)
 if [ "$(id -u)" -ne 0 ] || [ -z "$busybox" ] || ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
     echo "skip: dpkg round trip (needs root and a static busybox)"
 else
     r=$work/dpkg-root
-    mkdir -p "$r/bin" "$r/dev" "$r/usr/bin" "$r/usr/sbin" "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" \
+    mkdir -p "$r/bin" "$r/dev" "$r/etc" "$r/usr/bin" "$r/usr/sbin" "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" \
         "$r/var/lib/dpkg/triggers" "$r/var/log" "$r/tmp"
+    echo "root:x:0:" >"$r/etc/group"
     : >"$r/var/lib/dpkg/status"
     : >"$r/var/lib/dpkg/available"
     : >"$r/dev/null"
     cp "$busybox" "$r/bin/busybox"
-    for applet in sh rm ln mkdir cat; do ln -s busybox "$r/bin/$applet"; done
+    for applet in sh rm ln mkdir cat grep; do ln -s busybox "$r/bin/$applet"; done
     printf '#!/bin/sh\necho "$*" >>/var/log/systemctl.log\n' >"$r/usr/bin/systemctl"
-    chmod 755 "$r/usr/bin/systemctl"
+    printf '#!/bin/sh\necho "$*" >>/var/log/groupadd.log\necho "qtga:x:999:" >>/etc/group\n' >"$r/usr/sbin/groupadd"
+    chmod 755 "$r/usr/bin/systemctl" "$r/usr/sbin/groupadd"
     dpkg_root() { dpkg --root="$r" --force-not-root --force-depends --force-bad-path "$@" >>"$work/dpkg.log" 2>&1; }
     if dpkg_root -i "$agent_deb"; then ok "dpkg -i qtga in a throwaway root"; else cat "$work/dpkg.log"; bad "dpkg -i qtga"; fi
     check "installed: the agent" test -x "$r/usr/sbin/qtga-agent"
     check "installed: the config" test -f "$r/etc/qemu/qemu-ga.conf"
     check "postinst enabled qtga-agent.service" grep -qx "enable qtga-agent.service" "$r/var/log/systemctl.log"
     check "postinst did not reload a systemd that is not running" sh -c "! grep -q daemon-reload '$r/var/log/systemctl.log'"
+    check "postinst created the status socket's group" grep -qx -- "--system qtga" "$r/var/log/groupadd.log"
+    if dpkg_root -i "$agent_deb"; then ok "dpkg -i qtga again (upgrade)"; else cat "$work/dpkg.log"; bad "dpkg -i qtga again"; fi
+    check "the upgrade kept the existing group" test "$(wc -l <"$r/var/log/groupadd.log")" -eq 1
     echo "# changed by the admin" >>"$r/etc/qemu/qemu-ga.conf"
     if dpkg_root -r qtga; then ok "dpkg -r qtga"; else cat "$work/dpkg.log"; bad "dpkg -r qtga"; fi
     check "removed: the agent" test ! -e "$r/usr/sbin/qtga-agent"
