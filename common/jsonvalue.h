@@ -77,6 +77,7 @@ public:
     // Object access; value() returns nullptr when the key is absent. A view, so that a literal
     // key costs no allocation.
     const JsonValue *value(QByteArrayView key) const;
+    JsonValue *value(QByteArrayView key) { return const_cast<JsonValue *>(std::as_const(*this).value(key)); }
     bool contains(QByteArrayView key) const { return value(key) != nullptr; }
     // Appends a member (callers build objects in schema order; duplicates are the caller's bug).
     JsonValue &insert(QByteArray key, JsonValue value);

@@ -50,10 +50,8 @@ public:
     QByteArray takeStringArgument(const JsonValue &args, const QByteArray &key)
     {
         if (m_ownedArguments == &args) {
-            for (JsonValue::Member &m : m_ownedArguments->members()) {
-                if (m.key == key && m.value.isString())
-                    return std::move(m.value.stringRef());
-            }
+            if (JsonValue *value = m_ownedArguments->value(key); value && value->isString())
+                return std::move(value->stringRef());
         }
         const JsonValue *value = args.value(key);
         return value ? value->toString() : QByteArray();
