@@ -57,8 +57,13 @@ void Session::processQueue()
 void Session::onResponse(const QByteArray &line)
 {
     m_busy = false;
-    if (m_peer && !line.isEmpty())
+    if (m_peer && !line.isEmpty()) {
         m_peer->write(line);
+        // The last answer of a batch leaves now, before the dispatcher's bookkeeping; answers
+        // to pipelined requests wait for it and leave together.
+        if (m_queue.empty())
+            m_peer->flush();
+    }
     if (!m_processing)
         processQueue();
 }

@@ -200,9 +200,11 @@ void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QStrin
         const bool succeeded = !outcome.isError();
         const QByteArray line = responseLine(*cmd, std::move(outcome), context.delimitedResponseRequested(),
                                              id ? std::optional<JsonValue>(*id) : std::nullopt);
-        Q_EMIT commandFinished(FinishedCommand{cmd->name, client, succeeded, timer.nsecsElapsed() / 1000,
-                                               context.auditDetail()});
+        const qint64 micros = timer.nsecsElapsed() / 1000;
+        // The answer first, the bookkeeping after: a host that waits for it should not also
+        // wait for the audit log and the status stream.
         respond(line);
+        Q_EMIT commandFinished(FinishedCommand{cmd->name, client, succeeded, micros, context.auditDetail()});
         return;
     }
 
@@ -247,9 +249,9 @@ void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QStrin
         QMetaObject::invokeMethod(this, [this, guard, line = std::move(line), finished = std::move(finished), respond]() mutable {
             if (line.size() >= LargeBuffer)
                 noteLargeBuffer();
-            Q_EMIT commandFinished(finished);
             if (guard)
                 respond(line);
+            Q_EMIT commandFinished(finished);
             // Recycled here if the channel wrote all of it at once, else when it has.
             largebuffers::park(std::move(line));
         }, Qt::QueuedConnection);
