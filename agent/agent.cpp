@@ -178,7 +178,7 @@ QStringList Agent::stateDump() const
     lines << QStringLiteral("commands: %1 run, %2 failed").arg(status.commands).arg(status.errors);
     QStringList disabled;
     for (const CommandDescriptor &cmd : m_registry.commands()) {
-        if (!m_dispatcher.isEnabled(cmd.name))
+        if (!m_dispatcher.isEnabled(cmd))
             disabled << QString::fromLatin1(cmd.name);
     }
     lines << QStringLiteral("disabled commands: %1").arg(disabled.isEmpty() ? QStringLiteral("none") : disabled.join(u' '));

@@ -72,6 +72,7 @@ struct FdWatch
     };
 
     QSocketNotifier *notifiers[3] = {}; // indexed by QSocketNotifier::Type
+    DirectSocketNotifier *direct[3] = {}; // the same notifier where it is one, else null
     quint32 events = 0;                 // what the epoll set watches; 0 while not in it
     quint32 generation = 0;             // of that registration, to tell stale events apart
     Fallback fallback = Fallback::None;
@@ -105,6 +106,24 @@ bool deadlineBefore(qint64 deadline, const Timer &timer)
 
 } // namespace
 
+DirectSocketNotifier::DirectSocketNotifier(qintptr socket, Type type, std::function<void()> handler, QObject *parent)
+    : QSocketNotifier(type, parent), m_handler(std::move(handler))
+{
+    // Registered only now that it is a DirectSocketNotifier: a notifier given its socket in the
+    // base constructor would register while still a plain QSocketNotifier.
+    setSocket(socket);
+    setEnabled(true);
+}
+
+bool DirectSocketNotifier::event(QEvent *e)
+{
+    if (e->type() == QEvent::SockAct || e->type() == QEvent::SockClose) {
+        m_handler();
+        return true;
+    }
+    return QSocketNotifier::event(e);
+}
+
 struct EpollEventDispatcher::Private
 {
     Private();
@@ -115,7 +134,7 @@ struct EpollEventDispatcher::Private
     void add(int fd, FdWatch &entry, quint32 events);
     void setFallback(int fd, FdWatch &entry, FdWatch::Fallback fallback);
     void rebuild(bool closeOld);
-    void queue(QSocketNotifier *notifier, std::size_t checkFrom);
+    void queue(const FdWatch &entry, int type, std::size_t checkFrom);
     void unqueue(QSocketNotifier *notifier);
 
     int wait(bool block);
@@ -152,7 +171,12 @@ struct EpollEventDispatcher::Private
 
     // Notifiers to activate, in order; a nested loop run by one of them goes on with the rest.
     // Unregistering a notifier takes it out (nulls it), so it is not activated afterwards.
-    std::vector<QSocketNotifier *> pending;
+    struct Pending
+    {
+        QSocketNotifier *notifier;
+        DirectSocketNotifier *direct;
+    };
+    std::vector<Pending> pending;
     std::size_t pendingHead = 0;
 
     std::vector<Timer> timers; // by deadline; equal deadlines in the order they were set
@@ -313,22 +337,23 @@ void EpollEventDispatcher::Private::rebuild(bool closeOld)
 
 // checkFrom: where the current batch begins; a notifier still queued before it by an outer
 // loop's batch is not queued twice.
-void EpollEventDispatcher::Private::queue(QSocketNotifier *notifier, std::size_t checkFrom)
+void EpollEventDispatcher::Private::queue(const FdWatch &entry, int type, std::size_t checkFrom)
 {
+    QSocketNotifier *notifier = entry.notifiers[type];
     if (!notifier)
         return;
     for (std::size_t i = pendingHead; i < checkFrom; ++i) {
-        if (pending[i] == notifier)
+        if (pending[i].notifier == notifier)
             return;
     }
-    pending.push_back(notifier);
+    pending.push_back(Pending{notifier, entry.direct[type]});
 }
 
 void EpollEventDispatcher::Private::unqueue(QSocketNotifier *notifier)
 {
     for (std::size_t i = pendingHead; i < pending.size(); ++i) {
-        if (pending[i] == notifier)
-            pending[i] = nullptr;
+        if (pending[i].notifier == notifier)
+            pending[i] = Pending{nullptr, nullptr};
     }
 }
 
@@ -421,11 +446,11 @@ int EpollEventDispatcher::Private::collect(int count)
         // next read or write returns it).
         const quint32 trouble = EPOLLHUP | EPOLLERR;
         if (ev.events & (EPOLLIN | trouble))
-            queue(entry.notifiers[QSocketNotifier::Read], batchStart);
+            queue(entry, QSocketNotifier::Read, batchStart);
         if (ev.events & (EPOLLOUT | trouble))
-            queue(entry.notifiers[QSocketNotifier::Write], batchStart);
+            queue(entry, QSocketNotifier::Write, batchStart);
         if (ev.events & (EPOLLPRI | trouble))
-            queue(entry.notifiers[QSocketNotifier::Exception], batchStart);
+            queue(entry, QSocketNotifier::Exception, batchStart);
     }
     if (stale)
         rebuild(true);
@@ -441,8 +466,8 @@ void EpollEventDispatcher::Private::reportUnwatchable()
     const std::size_t batchStart = pending.size();
     for (const int fd : fds) {
         if (watches[size_t(fd)].fallback == FdWatch::Fallback::AlwaysReady) {
-            queue(watches[size_t(fd)].notifiers[QSocketNotifier::Read], batchStart);
-            queue(watches[size_t(fd)].notifiers[QSocketNotifier::Write], batchStart);
+            queue(watches[size_t(fd)], QSocketNotifier::Read, batchStart);
+            queue(watches[size_t(fd)], QSocketNotifier::Write, batchStart);
             continue;
         }
         if (watches[size_t(fd)].fallback != FdWatch::Fallback::Invalid)
@@ -464,10 +489,13 @@ int EpollEventDispatcher::Private::activateNotifiers()
     // Members, not locals: a nested loop started by a notifier's slot goes on from here, and
     // clears the queue when it is done.
     while (pendingHead < pending.size()) {
-        QSocketNotifier *notifier = pending[pendingHead++];
-        if (!notifier)
+        const Pending next = pending[pendingHead++];
+        if (!next.notifier)
             continue;
-        QCoreApplication::sendEvent(notifier, &event);
+        if (next.direct)
+            next.direct->activate();
+        else
+            QCoreApplication::sendEvent(next.notifier, &event);
         ++activated;
     }
     pending.clear();
@@ -605,6 +633,7 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         d->forget(fd, entry);
     }
     slot = notifier;
+    entry.direct[type] = dynamic_cast<DirectSocketNotifier *>(notifier);
     d->watch(fd);
 }
 
@@ -625,6 +654,7 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         return;
     }
     slot = nullptr;
+    d->watches[size_t(fd)].direct[type] = nullptr;
     d->watch(fd);
 }
 

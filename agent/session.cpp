@@ -8,7 +8,8 @@ namespace qtga {
 Session::Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent)
     : QObject(parent), m_peer(peer), m_dispatcher(dispatcher)
 {
-    connect(peer, &ChannelPeer::received, this, &Session::onReceived);
+    m_framer.setStringPool(&dispatcher.registry().strings());
+    peer->setReader(this);
     connect(peer, &ChannelPeer::outputDrained, this, &Session::updateReading);
     connect(peer, &ChannelPeer::hostDisconnected, this, &Session::onHostDisconnected);
     connect(peer, &ChannelPeer::closed, this, [this] {
@@ -17,7 +18,13 @@ Session::Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent)
     });
 }
 
-void Session::onReceived(const QByteArray &data)
+Session::~Session()
+{
+    if (m_peer)
+        m_peer->setReader(nullptr);
+}
+
+void Session::peerReceived(const QByteArray &data)
 {
     if (data.size() >= Dispatcher::LargeBuffer)
         m_dispatcher.noteLargeBuffer();

@@ -2,6 +2,7 @@
 // arrival order through the dispatcher and writes the responses in the same order.
 #pragma once
 
+#include "channels/channel.h"
 #include "qgaframer.h"
 
 #include <QObject>
@@ -11,14 +12,14 @@
 
 namespace qtga {
 
-class ChannelPeer;
 class Dispatcher;
 
-class Session : public QObject
+class Session : public QObject, private ChannelPeer::Reader
 {
     Q_OBJECT
 public:
     Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent = nullptr);
+    ~Session() override;
 
     ChannelPeer *peer() const { return m_peer; }
     quint64 requestsHandled() const { return m_requests; }
@@ -31,7 +32,7 @@ Q_SIGNALS:
     void finished();
 
 private:
-    void onReceived(const QByteArray &data);
+    void peerReceived(const QByteArray &data) override;
     void processQueue();
     void onResponse(const QByteArray &line);
     void updateReading();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jsonvalue.h"
+#include "stringpool.h"
 
 #include <QByteArray>
 
@@ -36,6 +37,10 @@ public:
     // Forgets any partial request (used when a virtio-serial host end goes away).
     void reset();
 
+    // Strings found in `pool` come out as its shared copies (no allocation). The pool must
+    // outlive the framer.
+    void setStringPool(const StringPool *pool) { m_pool = pool; }
+
     // Bytes currently held for an unfinished request (for tests and diagnostics).
     qsizetype pendingBytes() const { return qsizetype(m_arena.size()); }
 
@@ -65,6 +70,7 @@ private:
     qsizetype m_tokenBytes = 0;
     int m_braces = 0;
     int m_brackets = 0;
+    const StringPool *m_pool = nullptr;
 };
 
 } // namespace qtga

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMetaMethod>
 #include <QObject>
 #include <QString>
 
@@ -13,6 +14,19 @@ class ChannelPeer : public QObject
     Q_OBJECT
 public:
     using QObject::QObject;
+
+    // Who consumes what the peer reads (its session): called for every read before received()
+    // is emitted, with a plain virtual call, since a signal costs more than the rest of a small
+    // request's delivery. Whoever sets it clears it before going away.
+    class Reader
+    {
+    public:
+        virtual void peerReceived(const QByteArray &data) = 0;
+
+    protected:
+        ~Reader() = default;
+    };
+    void setReader(Reader *reader) { m_reader = reader; }
 
     // Queues bytes for the peer; flush() starts sending what is queued.
     virtual void write(const QByteArray &data) = 0;
@@ -35,6 +49,28 @@ Q_SIGNALS:
     // The host end went away; the channel may deliver the same peer again (virtio-serial).
     void hostDisconnected();
     void closed();
+
+protected:
+    // Hands what was read to the reader, then to received() if anyone ever connected to it
+    // (emitting it for nobody still costs a tenth of a small request's way through the agent).
+    void deliver(const QByteArray &data)
+    {
+        if (m_reader)
+            m_reader->peerReceived(data);
+        if (m_receivedConnected)
+            Q_EMIT received(data);
+    }
+
+    void connectNotify(const QMetaMethod &signal) override
+    {
+        if (signal == QMetaMethod::fromSignal(&ChannelPeer::received))
+            m_receivedConnected = true;
+    }
+
+private:
+    Reader *m_reader = nullptr;
+    // Never reset: a later receiver must not be missed.
+    bool m_receivedConnected = false;
 };
 
 class Channel : public QObject

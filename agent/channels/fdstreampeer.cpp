@@ -35,13 +35,11 @@ FdStreamPeer::FdStreamPeer(int fd, QString description, EofMeaning eof, QObject 
     : ChannelPeer(parent),
       m_fd(fd),
       m_description(std::move(description)),
-      m_readNotifier(fd, QSocketNotifier::Read),
-      m_writeNotifier(fd, QSocketNotifier::Write),
+      m_readNotifier(fd, QSocketNotifier::Read, [this] { onReadable(); }),
+      m_writeNotifier(fd, QSocketNotifier::Write, [this] { onWritable(); }),
       m_eofMeaning(eof)
 {
     m_writeNotifier.setEnabled(false);
-    connect(&m_readNotifier, &QSocketNotifier::activated, this, &FdStreamPeer::onReadable);
-    connect(&m_writeNotifier, &QSocketNotifier::activated, this, &FdStreamPeer::onWritable);
 }
 
 FdStreamPeer::~FdStreamPeer()
@@ -123,7 +121,7 @@ void FdStreamPeer::onReadable()
         ssize_t n = ::read(m_fd, buffer, size_t(ReadChunk));
         if (n > 0) {
             total += n;
-            Q_EMIT received(QByteArray::fromRawData(buffer, qsizetype(n)));
+            deliver(QByteArray::fromRawData(buffer, qsizetype(n)));
             if (n < ReadChunk)
                 return; // drained for now; the notifier fires again when more arrives
             continue;

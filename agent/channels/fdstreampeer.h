@@ -1,11 +1,10 @@
 // A connected stream (a unix or vsock socket, or a virtio-serial port) served without blocking:
-// reads and writes are driven by QSocketNotifier, output is queued and sent as the peer accepts
-// it.
+// reads and writes are driven by socket notifiers the event loop calls directly, output is
+// queued and sent as the peer accepts it.
 #pragma once
 
 #include "channel.h"
-
-#include <QSocketNotifier>
+#include "epolldispatcher.h"
 
 #include <deque>
 #include <vector>
@@ -46,8 +45,8 @@ private:
 
     int m_fd;
     QString m_description;
-    QSocketNotifier m_readNotifier;
-    QSocketNotifier m_writeNotifier;
+    DirectSocketNotifier m_readNotifier;
+    DirectSocketNotifier m_writeNotifier;
     std::deque<QByteArray> m_queue;
     qsizetype m_offset = 0;      // bytes of m_queue.front() already sent
     qsizetype m_pending = 0;

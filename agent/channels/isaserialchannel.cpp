@@ -17,7 +17,7 @@ public:
         m_port->setParent(this);
         // Bounded: when it is full Qt stops reading and the tty's own buffer holds the rest.
         m_port->setReadBufferSize(256 * 1024);
-        connect(m_port, &QSerialPort::readyRead, this, &SerialPortPeer::deliver);
+        connect(m_port, &QSerialPort::readyRead, this, &SerialPortPeer::deliverAvailable);
         connect(m_port, &QSerialPort::bytesWritten, this, [this] {
             if (m_port->bytesToWrite() == 0)
                 Q_EMIT outputDrained();
@@ -43,7 +43,7 @@ public:
     {
         m_readEnabled = enabled;
         if (enabled && m_port->bytesAvailable() > 0)
-            QMetaObject::invokeMethod(this, &SerialPortPeer::deliver, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(this, &SerialPortPeer::deliverAvailable, Qt::QueuedConnection);
     }
     void abort() override
     {
@@ -57,10 +57,10 @@ public:
     bool isOpen() const override { return !m_closed; }
 
 private:
-    void deliver()
+    void deliverAvailable()
     {
         while (m_readEnabled && !m_closed && m_port->bytesAvailable() > 0)
-            Q_EMIT received(m_port->read(64 * 1024));
+            deliver(m_port->read(64 * 1024));
     }
 
     QSerialPort *m_port;

@@ -38,7 +38,7 @@ CommandOutcome guestInfo(const JsonValue &, CommandContext &context)
     for (auto it = all.rbegin(); it != all.rend(); ++it) {
         JsonValue info = JsonValue::object();
         info.insert("name", it->name);
-        info.insert("enabled", dispatcher.isEnabled(it->name));
+        info.insert("enabled", dispatcher.isEnabled(*it));
         info.insert("success-response", it->successResponse);
         commands.append(std::move(info));
     }

@@ -32,10 +32,37 @@ void CommandRegistry::add(CommandDescriptor descriptor)
     const qsizetype newRank = rank(descriptor.name);
     auto pos = std::find_if(m_commands.begin(), m_commands.end(),
                             [&](const CommandDescriptor &d) { return rank(d.name) > newRank; });
+    if (m_strings.size() == 0) {
+        for (const char *member : {"execute", "arguments", "id"})
+            m_strings.add(member);
+    }
+    m_strings.add(descriptor.name);
+    addStrings(descriptor.arguments);
     m_commands.insert(pos, std::move(descriptor));
     m_index.clear();
     for (size_t i = 0; i < m_commands.size(); ++i)
         m_index.insert(m_commands[i].name, i);
+}
+
+void CommandRegistry::addStrings(const std::vector<ArgField> &fields)
+{
+    for (const ArgField &field : fields) {
+        m_strings.add(field.name);
+        // Lists and alternates lead to further structs and enums.
+        for (const ArgType *type = field.type.get(); type;) {
+            for (const QByteArray &value : type->enumValues)
+                m_strings.add(value);
+            addStrings(type->fields);
+            for (const ArgTypeRef &branch : {type->numberBranch, type->stringBranch, type->boolBranch}) {
+                if (branch) {
+                    for (const QByteArray &value : branch->enumValues)
+                        m_strings.add(value);
+                    addStrings(branch->fields);
+                }
+            }
+            type = type->element.get();
+        }
+    }
 }
 
 const CommandDescriptor *CommandRegistry::find(const QByteArray &name) const

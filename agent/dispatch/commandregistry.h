@@ -3,6 +3,7 @@
 #pragma once
 
 #include "command.h"
+#include "stringpool.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -18,13 +19,19 @@ public:
     const CommandDescriptor *find(const QByteArray &name) const;
     // Schema order; commands qemu-ga does not know come last in registration order.
     const std::vector<CommandDescriptor> &commands() const { return m_commands; }
+    // What requests spell again and again: the request members, every command's name and the
+    // names and enum values of its arguments (for the framer, see StringPool).
+    const StringPool &strings() const { return m_strings; }
 
     // Every command qemu-ga's schema has on Linux, in schema order.
     static const QList<QByteArray> &schemaOrder();
 
 private:
+    void addStrings(const std::vector<ArgField> &fields);
+
     std::vector<CommandDescriptor> m_commands;
     QHash<QByteArray, size_t> m_index;
+    StringPool m_strings;
 };
 
 // One registration function per area in agent/commands/.

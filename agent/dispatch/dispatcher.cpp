@@ -88,8 +88,14 @@ void Dispatcher::runExclusive(std::function<void()> job)
 
 bool Dispatcher::isEnabled(const QByteArray &name) const
 {
-    QMutexLocker lock(&m_filterMutex);
-    return m_enabled.contains(name);
+    const CommandDescriptor *cmd = m_registry.find(name);
+    return cmd && isEnabled(*cmd);
+}
+
+bool Dispatcher::isEnabled(const CommandDescriptor &cmd) const
+{
+    const size_t index = size_t(&cmd - m_registry.commands().data());
+    return index < m_enabledCount && m_enabled[index].load(std::memory_order_acquire);
 }
 
 void Dispatcher::setRpcLists(const QStringList &allow, const QStringList &block)
@@ -114,15 +120,19 @@ void Dispatcher::setFrozen(bool frozen)
 // Called with m_filterMutex held (or from the constructor).
 void Dispatcher::recomputeEnabled()
 {
-    m_enabled.clear();
-    for (const CommandDescriptor &cmd : m_registry.commands()) {
+    const std::vector<CommandDescriptor> &commands = m_registry.commands();
+    if (commands.size() != m_enabledCount) {
+        m_enabled = std::make_unique<std::atomic<bool>[]>(commands.size());
+        m_enabledCount = commands.size();
+    }
+    for (size_t i = 0; i < commands.size(); ++i) {
+        const CommandDescriptor &cmd = commands[i];
         bool allowed = m_allow.isEmpty() || m_allow.contains(cmd.name);
         if (m_block.contains(cmd.name))
             allowed = false;
         if (m_frozen)
             allowed = cmd.allowedWhileFrozen;
-        if (allowed)
-            m_enabled.insert(cmd.name);
+        m_enabled[i].store(allowed, std::memory_order_release);
     }
 }
 
@@ -181,7 +191,7 @@ void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QStrin
         respond(errorLine("CommandNotFound", "The command " + name + " has not been found", id));
         return;
     }
-    if (!isEnabled(name)) {
+    if (!isEnabled(*cmd)) {
         respond(errorLine("CommandNotFound", "Command " + name + " has been disabled: the command is not allowed", id));
         return;
     }
@@ -224,7 +234,7 @@ void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QStrin
         const auto run = [&] {
             // A freeze may have started while this command waited for a thread or the lock:
             // a command it disabled must not touch the frozen filesystems now.
-            if (!isEnabled(cmd->name)) {
+            if (!isEnabled(*cmd)) {
                 return CommandOutcome::fail(CommandError{
                     "CommandNotFound", "Command " + cmd->name + " has been disabled: the command is not allowed"});
             }

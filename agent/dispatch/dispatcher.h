@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace qtga {
@@ -50,6 +51,8 @@ public:
     void setFrozen(bool frozen);
     bool isFrozen() const { return m_frozen.load(); }
     bool isEnabled(const QByteArray &name) const;
+    // The same for a command of the registry, without a lock or a lookup.
+    bool isEnabled(const CommandDescriptor &cmd) const;
 
     // Handles one framer event. `requester` guards the responder: if it is destroyed before a
     // worker command finishes, the response is dropped.
@@ -85,10 +88,13 @@ private:
 
     const CommandRegistry &m_registry;
     AgentServices &m_services;
-    mutable QMutex m_filterMutex;  // guards the three sets
+    mutable QMutex m_filterMutex;  // guards the two lists and recomputing the flags
     QSet<QByteArray> m_allow;
     QSet<QByteArray> m_block;
-    QSet<QByteArray> m_enabled;
+    // One flag per command, by its index in the registry, read without the lock. Sized when
+    // recomputed after the registry grew, which happens before any request is handled.
+    std::unique_ptr<std::atomic<bool>[]> m_enabled;
+    size_t m_enabledCount = 0;
     std::atomic<bool> m_frozen{false};
     QThreadPool m_workers;
     // Hands freed heap memory back to the system a second after activity began (see main.cpp:

@@ -158,6 +158,10 @@ private Q_SLOTS:
     void signalDuringWaitDoesNotShortenTimer();
     void processEventsReportsWork();
     void aboutToBlockAndAwake();
+
+    void directNotifierCallsItsHandler();
+    void directAndPlainNotifiersDeletedInSameBatch();
+    void directNotifierUnderQtsDispatcher();
 };
 
 void tst_EpollDispatcher::init()
@@ -860,6 +864,81 @@ void tst_EpollDispatcher::aboutToBlockAndAwake()
     const int before = blocking.count();
     dispatcher()->processEvents(QEventLoop::AllEvents);
     QCOMPARE(blocking.count(), before);
+}
+
+// The direct handler runs for readiness as activated() would, and activated() stays silent;
+// disabling and re-enabling keeps it direct.
+void tst_EpollDispatcher::directNotifierCallsItsHandler()
+{
+    SocketPair pair;
+    int calls = 0;
+    DirectSocketNotifier reader(pair.fd[0], QSocketNotifier::Read, [&] {
+        ++calls;
+        pair.drain();
+    });
+    QVERIFY(reader.isEnabled());
+    QSignalSpy signalSpy(&reader, &QSocketNotifier::activated);
+    QVERIFY(pair.send());
+    QTRY_COMPARE(calls, 1);
+    runLoopFor(20);
+    QCOMPARE(calls, 1);
+    reader.setEnabled(false);
+    QVERIFY(pair.send());
+    runLoopFor(20);
+    QCOMPARE(calls, 1);
+    reader.setEnabled(true);
+    QTRY_COMPARE(calls, 2);
+    QCOMPARE(signalSpy.count(), 0);
+}
+
+void tst_EpollDispatcher::directAndPlainNotifiersDeletedInSameBatch()
+{
+    SocketPair first;
+    SocketPair second;
+    QPointer<QSocketNotifier> plain;
+    std::unique_ptr<DirectSocketNotifier> direct;
+    int activations = 0;
+    direct = std::make_unique<DirectSocketNotifier>(first.fd[0], QSocketNotifier::Read, [&] {
+        ++activations;
+        delete plain;
+    });
+    plain = new QSocketNotifier(second.fd[0], QSocketNotifier::Read, this);
+    connect(plain, &QSocketNotifier::activated, this, [&] {
+        ++activations;
+        direct.reset();
+    });
+    QVERIFY(first.send());
+    QVERIFY(second.send());
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 1);
+    QCOMPARE(int(!plain) + int(!direct), 1);
+    delete plain;
+}
+
+// Threads other than the main one keep Qt's own dispatcher: the notifier works there too.
+void tst_EpollDispatcher::directNotifierUnderQtsDispatcher()
+{
+    SocketPair pair;
+    QThread thread;
+    std::atomic<int> calls{0};
+    std::atomic<bool> otherDispatcher{false};
+    std::atomic<bool> sent{false};
+    DirectSocketNotifier *reader = nullptr;
+    connect(&thread, &QThread::started, [&] {
+        otherDispatcher = !qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+        reader = new DirectSocketNotifier(pair.fd[0], QSocketNotifier::Read, [&] {
+            pair.drain();
+            ++calls;
+        });
+        sent = pair.send();
+    });
+    thread.start();
+    QTRY_COMPARE_WITH_TIMEOUT(calls.load(), 1, FailSafeMs);
+    QVERIFY(sent);
+    QVERIFY(otherDispatcher);
+    QMetaObject::invokeMethod(reader, [reader] { delete reader; }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    QVERIFY(thread.wait(FailSafeMs));
 }
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 
 #include <QTest>
 
+#include <cstring>
 #include <functional>
 
 using namespace qtga;
@@ -47,6 +48,8 @@ private Q_SLOTS:
     void holdsNothingBetweenMessages();
     void largeStringsKeepTheMessageIntact();
     void resetDropsPartialRequest();
+    void pooledStringsAreShared();
+    void stringPoolFindsEveryString();
 };
 
 void tst_Framer::messages_data()
@@ -179,6 +182,9 @@ void tst_Framer::wholeRequestsParseLikeTheLexer()
         return atoms[next(sizeof atoms / sizeof *atoms)];
     };
     static const char edits[] = "{}[]:,\"'\\ \t\n\r0123456789-+.eEtrufalsnx\xff\xc3";
+    StringPool pool;
+    for (const char *s : {"execute", "arguments", "id", "guest-ping", "guest-exec", "k0", "k2", "a b"})
+        pool.add(s);
     int fast = 0;
     for (int round = 0; round < 4000; ++round) {
         QByteArray text = "{\"execute\":\"guest-exec\",\"arguments\":" + randomValue(1) + ",\"id\":" + randomValue(3) + "}";
@@ -194,7 +200,9 @@ void tst_Framer::wholeRequestsParseLikeTheLexer()
             }
         }
         text += "\n{\"execute\":\"guest-ping\"}";
+        // The direct path takes pooled strings as shared copies; the values stay the same.
         QgaFramer whole, bytewise;
+        whole.setStringPool(&pool);
         std::vector<QgaFramer::Event> a, b;
         whole.feed(text, a);
         for (char c : text)
@@ -380,6 +388,58 @@ void tst_Framer::scannersMatchByteByByte()
                 QCOMPARE(scanLexerStringRun(begin, begin + position, quote) - begin, qptrdiff(position));
             }
         }
+    }
+}
+
+void tst_Framer::pooledStringsAreShared()
+{
+    StringPool pool;
+    for (const char *s : {"execute", "arguments", "id", "guest-file-read", "handle"})
+        pool.add(s);
+    QgaFramer framer;
+    framer.setStringPool(&pool);
+    std::vector<QgaFramer::Event> events;
+    framer.feed(R"({"execute":"guest-file-read","arguments":{"handle":1,"count":2},"id":"handle"})", events);
+    QCOMPARE(events.size(), size_t(1));
+    const JsonValue &request = events[0].value;
+    QCOMPARE(toJson(request), QByteArray(R"({"execute": "guest-file-read", "arguments": {"handle": 1, "count": 2}, "id": "handle"})"));
+    const auto sharedWithPool = [&pool](const QByteArray &s) {
+        return s.constData() == pool.get(s.constData(), s.size()).constData();
+    };
+    const auto &members = request.members();
+    QVERIFY(sharedWithPool(members[0].key));
+    QVERIFY(sharedWithPool(members[0].value.toString()));
+    const auto &args = members[1].value.members();
+    QVERIFY(sharedWithPool(args[0].key));
+    QVERIFY(!sharedWithPool(args[1].key)); // "count" is not in this pool: a copy of its own
+    QVERIFY(sharedWithPool(members[2].value.toString()));
+    // A shared string is copied before anyone writes to it: the pool keeps its text.
+    QByteArray id = members[2].value.toString();
+    id.data()[0] = 'X';
+    QCOMPARE(pool.get("handle", 6), QByteArray("handle"));
+    QVERIFY(pool.contains("handle", 6));
+}
+
+void tst_Framer::stringPoolFindsEveryString()
+{
+    StringPool pool;
+    QList<QByteArray> added;
+    // Enough to grow the table several times; names that share long prefixes and suffixes.
+    for (int i = 0; i < 700; ++i) {
+        const QByteArray s = "guest-" + QByteArray::number(i) + (i % 3 ? "-info" : "") + QByteArray(i % 7, 'x');
+        pool.add(s);
+        pool.add(s); // twice: kept once
+        added << s;
+    }
+    QCOMPARE(pool.size(), qsizetype(added.size()));
+    for (const QByteArray &s : added) {
+        QVERIFY(pool.contains(s.constData(), s.size()));
+        QCOMPARE(pool.get(s.constData(), s.size()), s);
+    }
+    for (const char *missing : {"guest-", "guest-700", "guest-1-info-", "x", ""}) {
+        const qsizetype size = qsizetype(std::strlen(missing));
+        QVERIFY(!pool.contains(missing, size));
+        QCOMPARE(pool.get(missing, size), QByteArray(missing));
     }
 }
 
