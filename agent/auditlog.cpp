@@ -19,9 +19,10 @@ QByteArray duration(qint64 micros)
 
 } // namespace
 
-AuditLog::AuditLog(Dispatcher &dispatcher, int pollIntervalSeconds, QObject *parent) : QObject(parent)
+AuditLog::AuditLog(Dispatcher &dispatcher, int pollIntervalSeconds, QObject *parent)
+    : QObject(parent), m_dispatcher(dispatcher)
 {
-    connect(&dispatcher, &Dispatcher::commandFinished, this, &AuditLog::onCommand);
+    m_dispatcher.addObserver(this);
     // The timer runs only while there are polls to sum up: an idle agent never wakes up for it.
     m_flush.setSingleShot(true);
     connect(&m_flush, &QTimer::timeout, this, &AuditLog::flushPolls);
@@ -30,6 +31,7 @@ AuditLog::AuditLog(Dispatcher &dispatcher, int pollIntervalSeconds, QObject *par
 
 AuditLog::~AuditLog()
 {
+    m_dispatcher.removeObserver(this);
     flushPolls();
 }
 
@@ -45,7 +47,7 @@ bool AuditLog::isRoutinePoll(const QByteArray &name)
            || name == "guest-fsfreeze-status";
 }
 
-void AuditLog::onCommand(const FinishedCommand &command)
+void AuditLog::commandFinished(const FinishedCommand &command)
 {
     // The name is usually the registry's own string, shared: then the data pointer decides.
     if (command.name.constData() != m_lastName.constData() && command.name != m_lastName) {

@@ -16,7 +16,7 @@
 
 namespace qtga {
 
-class AuditLog : public QObject
+class AuditLog : public QObject, private CommandObserver
 {
     Q_OBJECT
 public:
@@ -32,7 +32,9 @@ public:
     static bool isRoutinePoll(const QByteArray &name);
 
 private:
-    void onCommand(const FinishedCommand &command);
+    void commandFinished(const FinishedCommand &command) override;
+
+    Dispatcher &m_dispatcher;
 
     struct PollCounts
     {

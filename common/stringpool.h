@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 
+#include <cstdint>
 #include <vector>
 
 namespace qtga {
@@ -22,10 +23,23 @@ public:
     qsizetype size() const { return m_count; }
 
 private:
+    struct Key
+    {
+        uint64_t size;
+        uint64_t head;
+        uint64_t tail;
+        size_t hash() const;
+    };
+    struct Slot
+    {
+        Key key;
+        QByteArray text;   // empty: a free slot (open addressing)
+    };
+    static Key keyOf(const char *data, qsizetype size);
     const QByteArray *find(const char *data, qsizetype size) const;
     void grow();
 
-    std::vector<QByteArray> m_slots;   // open addressing; an empty array marks a free slot
+    std::vector<Slot> m_slots;
     qsizetype m_count = 0;
 };
 

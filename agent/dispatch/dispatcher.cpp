@@ -65,6 +65,22 @@ Dispatcher::~Dispatcher()
     waitForWorkers();
 }
 
+void Dispatcher::addObserver(CommandObserver *observer)
+{
+    m_observers.push_back(observer);
+}
+
+void Dispatcher::removeObserver(CommandObserver *observer)
+{
+    m_observers.erase(std::remove(m_observers.begin(), m_observers.end(), observer), m_observers.end());
+}
+
+void Dispatcher::notifyFinished(const FinishedCommand &command)
+{
+    for (size_t i = 0; i < m_observers.size(); ++i)
+        m_observers[i]->commandFinished(command);
+}
+
 void Dispatcher::noteLargeBuffer()
 {
     if (m_trimTimer.isActive())
@@ -214,7 +230,7 @@ void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QStrin
         // The answer first, the bookkeeping after: a host that waits for it should not also
         // wait for the audit log and the status stream.
         respond(line);
-        Q_EMIT commandFinished(FinishedCommand{cmd->name, client, succeeded, micros, context.auditDetail()});
+        notifyFinished(FinishedCommand{cmd->name, client, succeeded, micros, context.auditDetail()});
         return;
     }
 
@@ -261,7 +277,7 @@ void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QStrin
                 noteLargeBuffer();
             if (guard)
                 respond(line);
-            Q_EMIT commandFinished(finished);
+            notifyFinished(finished);
             // Recycled here if the channel wrote all of it at once, else when it has.
             largebuffers::park(std::move(line));
         }, Qt::QueuedConnection);

@@ -32,6 +32,18 @@ struct FinishedCommand
     QByteArray detail;
 };
 
+// Told about every command that ran (not about parse or request-shape errors), on the
+// dispatcher's thread, right after its answer went out. A plain call: a signal with two
+// receivers cost more than the audit log and the status tracker do with it.
+class CommandObserver
+{
+public:
+    virtual void commandFinished(const FinishedCommand &command) = 0;
+
+protected:
+    ~CommandObserver() = default;
+};
+
 class Dispatcher : public QObject
 {
     Q_OBJECT
@@ -75,11 +87,12 @@ public:
 
     static QByteArray errorLine(const QByteArray &cls, const QByteArray &desc, const JsonValue *id);
 
-Q_SIGNALS:
-    // Emitted for every command that ran (not for parse or request-shape errors).
-    void commandFinished(const qtga::FinishedCommand &command);
+    // Observers remove themselves before they go away.
+    void addObserver(CommandObserver *observer);
+    void removeObserver(CommandObserver *observer);
 
 private:
+    void notifyFinished(const FinishedCommand &command);
     void recomputeEnabled();
     // The complete response line for a finished command; empty for a success that sends
     // nothing. Thread-safe.
@@ -88,6 +101,7 @@ private:
 
     const CommandRegistry &m_registry;
     AgentServices &m_services;
+    std::vector<CommandObserver *> m_observers;
     mutable QMutex m_filterMutex;  // guards the two lists and recomputing the flags
     QSet<QByteArray> m_allow;
     QSet<QByteArray> m_block;

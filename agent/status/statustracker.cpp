@@ -79,9 +79,18 @@ void StatusTracker::watchChannel(Channel *channel)
     });
 }
 
+StatusTracker::~StatusTracker()
+{
+    if (m_dispatcher)
+        m_dispatcher->removeObserver(this);
+}
+
 void StatusTracker::watchDispatcher(Dispatcher *dispatcher)
 {
-    connect(dispatcher, &Dispatcher::commandFinished, this, &StatusTracker::onCommandFinished);
+    if (m_dispatcher)
+        m_dispatcher->removeObserver(this);
+    m_dispatcher = dispatcher;
+    dispatcher->addObserver(this);
 }
 
 void StatusTracker::watchFrozenState(FrozenState *frozen)
@@ -145,7 +154,7 @@ void StatusTracker::takeInUnpublished() const
     m_unpublishedCount = 0;
 }
 
-void StatusTracker::onCommandFinished(const FinishedCommand &command)
+void StatusTracker::commandFinished(const FinishedCommand &command)
 {
     if (!m_commandEventsWanted) {
         ++m_status.commands;

@@ -16,11 +16,12 @@ namespace qtga {
 class Channel;
 class FrozenState;
 
-class StatusTracker : public QObject
+class StatusTracker : public QObject, private CommandObserver
 {
     Q_OBJECT
 public:
     explicit StatusTracker(QObject *parent = nullptr);
+    ~StatusTracker() override;
 
     // Channels get ids in the order they are watched.
     void watchChannel(Channel *channel);
@@ -42,7 +43,7 @@ Q_SIGNALS:
 
 private:
     void refreshChannel(int id);
-    void onCommandFinished(const qtga::FinishedCommand &command);
+    void commandFinished(const FinishedCommand &command) override;
     void onFrozenChanged(bool frozen);
     void publish(const status::StatusMessage &message);
 
@@ -63,6 +64,7 @@ private:
     int m_unpublishedNext = 0;
     bool m_commandEventsWanted = true;
     QList<QPointer<Channel>> m_channels;
+    QPointer<Dispatcher> m_dispatcher;
 };
 
 } // namespace qtga

@@ -436,7 +436,11 @@ void tst_Framer::stringPoolFindsEveryString()
         QVERIFY(pool.contains(s.constData(), s.size()));
         QCOMPARE(pool.get(s.constData(), s.size()), s);
     }
-    for (const char *missing : {"guest-", "guest-700", "guest-1-info-", "x", ""}) {
+    // Same length, first and last eight bytes: only the middle tells them apart.
+    pool.add("guest-set-memory-blocks");
+    pool.add("0123456789abcdefg");
+    for (const char *missing : {"guest-", "guest-700", "guest-1-info-", "x", "", "guest-set-mEmory-blocks",
+                                "guest-set-memorY-blocks", "01234567X9abcdefg"}) {
         const qsizetype size = qsizetype(std::strlen(missing));
         QVERIFY(!pool.contains(missing, size));
         QCOMPARE(pool.get(missing, size), QByteArray(missing));
