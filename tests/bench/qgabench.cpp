@@ -325,16 +325,50 @@ void pinTo(pid_t pid, int cpu)
     }
 }
 
-double pingRoundTripUs(const std::string &socket, int count)
+// One guest-ping at a time, `count` of them after a few unmeasured ones; each round trip's
+// microseconds are appended to `samples`.
+void pingBurst(Client &c, int count, std::vector<double> &samples)
 {
-    Client c(socket);
-    std::vector<double> samples;
-    for (int i = 0; i < count; ++i) {
+    for (int i = -5; i < count; ++i) {
         auto t = Clock::now();
         c.request("{\"execute\":\"guest-ping\"}");
-        samples.push_back(secondsSince(t) * 1e6);
+        if (i >= 0)
+            samples.push_back(secondsSince(t) * 1e6);
     }
-    return median(samples);
+}
+
+// Round trips of every target, all running at once and measured in short interleaved bursts:
+// on a shared VM the cost of a wake-up drifts within seconds (another guest on the host, the
+// vCPU that takes the interrupts), and a target measured a second after another may meet a
+// different machine. Interleaved, every target meets the same moments. Each burst is measured
+// once with the scheduler free to place client and server, and once with both on one CPU (the
+// CPUs taken in turn), which leaves out cross-CPU wake-ups, the least repeatable part.
+void measureRoundTrips(const std::vector<Target> &targets, const std::string &self, const std::string &fakeBin,
+                       std::map<std::string, std::map<std::string, std::vector<double>>> &results)
+{
+    constexpr int Cycles = 40, Burst = 100;
+    std::vector<Instance> instances;
+    std::vector<std::unique_ptr<Client>> clients;
+    for (const Target &t : targets) {
+        instances.push_back(start(t, self, fakeBin));
+        clients.push_back(std::make_unique<Client>(instances.back().socket));
+    }
+    const int cpus = int(std::thread::hardware_concurrency());
+    std::vector<std::vector<double>> free(targets.size()), pinned(targets.size());
+    for (int cycle = 0; cycle < Cycles; ++cycle) {
+        for (size_t i = 0; i < targets.size(); ++i) {
+            pingBurst(*clients[i], Burst, free[i]);
+            pinTo(instances[i].pid, cycle % std::max(cpus, 1));
+            pingBurst(*clients[i], Burst, pinned[i]);
+            pinTo(instances[i].pid, -1);
+        }
+    }
+    clients.clear();
+    for (size_t i = 0; i < targets.size(); ++i) {
+        results[targets[i].name]["rtt_us"].push_back(median(free[i]));
+        results[targets[i].name]["rtt_pinned_us"].push_back(median(pinned[i]));
+        stop(instances[i]);
+    }
 }
 
 double pingsPerSecond(const std::string &socket, int inFlight, int total)
@@ -543,7 +577,12 @@ int main(int argc, char **argv)
         die(qemuGa + " is not installed (apt-get install qemu-guest-agent)");
     std::map<std::string, std::map<std::string, std::vector<double>>> results;
 
+    const auto wanted = [&](const char *metric) {
+        return only.empty() || only.find("," + std::string(metric) + ",") != std::string::npos;
+    };
     for (int round = 0; round < rounds; ++round) {
+        if (wanted("rtt"))
+            measureRoundTrips(targets, self, fakeBin, results);
         for (const Target &t : targets) {
             Instance inst = start(t, self, fakeBin);
             auto &r = results[t.name];
@@ -551,18 +590,6 @@ int main(int argc, char **argv)
             auto idle = memoryOf(inst.pid);
             r["rss_idle_kib"].push_back(double(idle["rss"]));
             r["dirty_idle_kib"].push_back(double(idle["dirty"]));
-            const auto wanted = [&](const char *metric) {
-                return only.empty() || only.find("," + std::string(metric) + ",") != std::string::npos;
-            };
-            if (wanted("rtt")) {
-                r["rtt_us"].push_back(pingRoundTripUs(inst.socket, 2000));
-                // The same with client and server sharing one CPU: no cross-CPU wake-up, whose
-                // cost on a VM swings with what the hypervisor does, so the most repeatable
-                // comparison of the servers' own work.
-                pinTo(inst.pid, 0);
-                r["rtt_pinned_us"].push_back(pingRoundTripUs(inst.socket, 2000));
-                pinTo(inst.pid, -1);
-            }
             if (wanted("pps"))
                 r["pps32"].push_back(pingsPerSecond(inst.socket, 32, 50000));
             if (t.full) {
@@ -602,7 +629,7 @@ int main(int argc, char **argv)
     };
     const Row rows[] = {
         {"rtt_us", "guest-ping round trip, 1 in flight (us, lower is better)", 1, true},
-        {"rtt_pinned_us", "guest-ping round trip, client and server on one CPU (us)", 1, true},
+        {"rtt_pinned_us", "guest-ping round trip, client and server on one CPU, each CPU in turn (us)", 1, true},
         {"pps32", "guest-ping, 32 in flight (requests/s)", 0, true},
         {"read_mbps", "guest-file-read 32 MiB in 4 MiB chunks (MB/s)", 1, false},
         {"write_mbps", "guest-file-write 32 MiB in 4 MiB chunks (MB/s)", 1, false},
@@ -617,7 +644,8 @@ int main(int argc, char **argv)
         {"dirty_settled_kib", "private dirty 2 s after the file transfer (KiB)", 0, false},
         {"p99_slow_ms", "guest-ping p99 while another client waits on a 2 s command (ms)", 2, false},
     };
-    std::printf("Medians of %d rounds (qtga, qemu-ga and the floor alternate within each round).\n\n", rounds);
+    std::printf("Medians of %d rounds (qtga, qemu-ga and the floors alternate within each round; round trips are\n"
+                "measured with all four running, in interleaved bursts).\n\n", rounds);
     std::printf("floor: a plain poll() server answering each request with a fixed line; Qt floor: the same\n"
                 "on a Qt event loop (what Debian's Qt costs before any agent logic).\n\n");
     std::printf("| metric | qtga | qemu-ga | floor | Qt floor | qtga/qemu-ga | qtga/floor |\n|---|---|---|---|---|---|---|\n");
