@@ -2,26 +2,12 @@
 
 #include <mutex>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 namespace qtga::largebuffers {
 
 namespace {
 
 std::mutex mutex;
 QByteArray parked;   // guarded by mutex
-
-// The whole pages of the buffer's free space may be dropped by the kernel; nothing is ever
-// read from there before being written again.
-void markUnneeded(QByteArray &buffer)
-{
-    static const quintptr page = quintptr(::sysconf(_SC_PAGESIZE));
-    const auto start = (quintptr(buffer.constData()) + page - 1) & ~(page - 1);
-    const auto end = (quintptr(buffer.constData()) + quintptr(room(buffer))) & ~(page - 1);
-    if (end > start)
-        ::madvise(reinterpret_cast<void *>(start), end - start, MADV_FREE);  // a hint: errors change nothing
-}
 
 } // namespace
 
@@ -47,7 +33,6 @@ void park(QByteArray buffer)
     if (!buffer.isDetached() || buffer.capacity() < Threshold)
         return;
     buffer.resize(0);
-    markUnneeded(buffer);
     QByteArray dropped;   // freed outside the lock
     std::lock_guard lock(mutex);
     if (room(buffer) > room(parked)) {

@@ -281,9 +281,6 @@ std::map<std::string, long> memoryOf(pid_t pid)
     for (std::string line; std::getline(rollup, line);) {
         if (line.rfind("Private_Dirty:", 0) == 0)
             out["dirty"] = std::stol(line.substr(14));
-        // Pages given up with MADV_FREE: in RSS until the kernel takes them, no longer dirty.
-        else if (line.rfind("LazyFree:", 0) == 0)
-            out["lazyfree"] = std::stol(line.substr(9));
     }
     return out;
 }
@@ -600,7 +597,6 @@ int main(int argc, char **argv)
                 auto after = memoryOf(inst.pid);
                 r["rss_after_kib"].push_back(double(after["rss"]));
                 r["dirty_after_kib"].push_back(double(after["dirty"]));
-                r["lazyfree_after_kib"].push_back(double(after["lazyfree"]));
                 // The same two seconds later: what an agent keeps once the transfer is over.
                 std::this_thread::sleep_for(std::chrono::seconds(2));
                 auto settled = memoryOf(inst.pid);
@@ -639,7 +635,6 @@ int main(int argc, char **argv)
         {"dirty_idle_kib", "private dirty idle (KiB)", 0, true},
         {"rss_after_kib", "RSS after file transfer (KiB)", 0, false},
         {"dirty_after_kib", "private dirty after file transfer (KiB)", 0, false},
-        {"lazyfree_after_kib", "of RSS after file transfer: lazily freed, MADV_FREE (KiB)", 0, false},
         {"rss_settled_kib", "RSS 2 s after the file transfer (KiB)", 0, false},
         {"dirty_settled_kib", "private dirty 2 s after the file transfer (KiB)", 0, false},
         {"p99_slow_ms", "guest-ping p99 while another client waits on a 2 s command (ms)", 2, false},

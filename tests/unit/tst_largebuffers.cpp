@@ -44,7 +44,6 @@ void tst_LargeBuffers::parkedBufferIsTakenAgain()
     QCOMPARE(again.constData(), data);
     QCOMPARE(again.size(), 0);
     QVERIFY(largebuffers::room(again) >= 5 << 20);
-    // Its pages were given up lazily: writing and reading them back is all that is allowed.
     again.fill('b', 5 << 20);
     QCOMPARE(again.count('b'), qsizetype(5 << 20));
     QCOMPARE(again.constData(), data);
