@@ -18,7 +18,10 @@ inline constexpr qsizetype Threshold = qsizetype(1) << 20;
 // An empty buffer with room for at least `capacity` bytes after its start: the parked one if
 // it is big enough, otherwise a new one (rounded up to whole MiB, which costs only address
 // space, so that the same request size finds it again after a response was built at an offset).
-QByteArray take(qsizetype capacity);
+// The first `willWrite` bytes of a new one are backed by memory at once, in one system call
+// instead of a page fault per 4 KiB (a trap to the hypervisor each under shadow paging): pass
+// what will certainly be written, not more.
+QByteArray take(qsizetype capacity, qsizetype willWrite = 0);
 
 // Gives away a buffer its owner is done with. Kept when it is Threshold or larger and nobody
 // else holds it; the bigger of it and an already parked buffer stays.

@@ -227,10 +227,11 @@ bool setBase64Simd(bool)
 }
 #endif
 
-Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput)
+Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput, qsizetype expectedInput)
 {
     const qsizetype size = SpliceRoom + (maxInput + 2) / 3 * 4 + 2 + SpliceRoom;
-    m_json = size >= largebuffers::Threshold ? largebuffers::take(size) : QByteArray();
+    const qsizetype expected = SpliceRoom + (std::min(expectedInput, maxInput) + 2) / 3 * 4 + 2;
+    m_json = size >= largebuffers::Threshold ? largebuffers::take(size, expected) : QByteArray();
     m_json.resize(size);
     m_out = m_json.data() + SpliceRoom;
     *m_out++ = '"';

@@ -33,8 +33,9 @@ bool setBase64Simd(bool enabled);
 class Base64JsonBuilder
 {
 public:
-    // At most `maxInput` bytes will be appended.
-    explicit Base64JsonBuilder(qsizetype maxInput);
+    // At most `maxInput` bytes will be appended, and `expectedInput` (no more than that) are
+    // known to come, e.g. what is left of a regular file.
+    explicit Base64JsonBuilder(qsizetype maxInput, qsizetype expectedInput = 0);
     // Every call but the last must append a multiple of 3 bytes.
     void append(const char *data, qsizetype size);
     JsonValue finish();

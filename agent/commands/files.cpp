@@ -171,6 +171,17 @@ CommandOutcome guestFileClose(const JsonValue &args, CommandContext &context)
     return CommandOutcome::ok();
 }
 
+// What a read from a regular file will certainly bring (its size less the position), so that
+// the response's memory is set up at once; 0 where that is not known (pipes, devices).
+qsizetype bytesLeftToRead(FILE *stream)
+{
+    struct stat st;
+    if (::fstat(::fileno(stream), &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;
+    const off_t position = ::ftello(stream);
+    return position >= 0 && st.st_size > position ? qsizetype(st.st_size - position) : 0;
+}
+
 CommandOutcome guestFileRead(const JsonValue &args, CommandContext &context)
 {
     const int64_t handle = args.value("handle")->toInt();
@@ -195,7 +206,7 @@ CommandOutcome guestFileRead(const JsonValue &args, CommandContext &context)
     // an error, and an error fails the whole read either way.
     constexpr size_t Chunk = 3 * 64 * 1024;
     static thread_local std::vector<char> buffer(Chunk);
-    Base64JsonBuilder encoded(count);
+    Base64JsonBuilder encoded(count, bytesLeftToRead(stream));
     size_t got = 0;
     int err = 0;
     while (got < size_t(count)) {

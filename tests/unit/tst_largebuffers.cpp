@@ -6,7 +6,13 @@
 
 #include <QTest>
 
+#include <cstdio>
 #include <cstring>
+#include <malloc.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <vector>
 
 using namespace qtga;
 
@@ -20,9 +26,25 @@ private Q_SLOTS:
     void refusesSharedAndSmallBuffers();
     void releaseFreesTheParkedBuffer();
     void commandTakesOwnedArgument();
+    void newBufferBackedUpToWhatWillBeWritten();
 };
 
 namespace {
+
+// Resident pages of [data, data + size), by mincore().
+qsizetype residentPages(const char *data, qsizetype size)
+{
+    const quintptr page = quintptr(::sysconf(_SC_PAGESIZE));
+    const quintptr start = quintptr(data) & ~(page - 1);
+    const size_t length = size_t(quintptr(data) + quintptr(size) - start);
+    std::vector<unsigned char> resident((length + page - 1) / page);
+    if (::mincore(reinterpret_cast<void *>(start), length, resident.data()) < 0)
+        return -1;
+    qsizetype count = 0;
+    for (unsigned char r : resident)
+        count += r & 1;
+    return count;
+}
 
 QByteArray filled(qsizetype size, char c)
 {
@@ -113,6 +135,30 @@ void tst_LargeBuffers::commandTakesOwnedArgument()
     QVERIFY(args.value("buf-b64")->toString().isEmpty());
     QCOMPARE(owner.takeStringArgument(args, "absent"), QByteArray());
     QCOMPARE(args.value("handle")->toInt(), int64_t(3));
+}
+
+// A guest-file-read of a regular file says how much it will write: those pages are set up in
+// one system call, the rest of the buffer stays address space only.
+void tst_LargeBuffers::newBufferBackedUpToWhatWillBeWritten()
+{
+    utsname u;
+    QVERIFY(::uname(&u) == 0);
+    int major = 0, minor = 0;
+    std::sscanf(u.release, "%d.%d", &major, &minor);
+    if (major < 5 || (major == 5 && minor < 14))
+        QSKIP(qPrintable(QStringLiteral("MADV_POPULATE_WRITE needs Linux 5.14, this is %1").arg(QString::fromLatin1(u.release))));
+    // As in the agent (main.cpp): buffers this large are mappings of their own, not heap
+    // memory that earlier tests may have touched.
+    mallopt(M_MMAP_THRESHOLD, int(largebuffers::Threshold));
+    const qsizetype page = ::sysconf(_SC_PAGESIZE);
+    QByteArray lazy = largebuffers::take(8 << 20);
+    QVERIFY(residentPages(lazy.constData(), 8 << 20) < 16);
+    QByteArray eager = largebuffers::take(8 << 20, 5 << 20);
+    const qsizetype resident = residentPages(eager.constData(), 8 << 20);
+    // Whole pages of the first 5 MiB, nothing much beyond them.
+    QVERIFY(resident >= (5 << 20) / page - 1);
+    QVERIFY(resident <= (5 << 20) / page + 16);
+    QVERIFY(residentPages(eager.constData() + (6 << 20), 2 << 20) < 16);
 }
 
 QTEST_GUILESS_MAIN(tst_LargeBuffers)
