@@ -150,8 +150,10 @@ private:
     size_t m_scan = 0;         // no newline in [m_begin, m_scan)
 };
 
-// The floor: the least work a server can do per request on this socket.
-[[noreturn]] void runFloorServer(const std::string &path)
+// The floor: the least work a server can do per request on this socket. With `delayNs`, it
+// spins that long before each answer: a floor that stands in for a server doing that much
+// more work (--delayed-floor).
+[[noreturn]] void runFloorServer(const std::string &path, long delayNs)
 {
     ::unlink(path.c_str());
     int listenFd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -186,6 +188,11 @@ private:
                 --i;
                 continue;
             }
+            if (delayNs > 0) {
+                const auto until = Clock::now() + std::chrono::nanoseconds(delayNs);
+                while (Clock::now() < until) {
+                }
+            }
             std::string out;
             for (ssize_t k = 0; k < n; ++k) {
                 if (buf[k] == '{')
@@ -206,6 +213,7 @@ struct Target
     std::string binary;   // empty for the floor
     bool full = true;     // speaks the whole protocol
     bool agent = true;    // takes qemu-ga's options (else: the socket path is its only argument)
+    long delayNs = 0;     // the floor only: spin this long before each answer
 };
 
 struct Instance
@@ -224,7 +232,8 @@ std::string makeTempDir()
     return tmpl;
 }
 
-Instance start(const Target &t, const std::string &self, const std::string &fakeBin)
+// `preload`: a library to run the target with (LD_PRELOAD), e.g. the wake-to-write probe.
+Instance start(const Target &t, const std::string &self, const std::string &fakeBin, const std::string &preload = {})
 {
     Instance inst;
     inst.dir = makeTempDir();
@@ -232,13 +241,19 @@ Instance start(const Target &t, const std::string &self, const std::string &fake
     const auto begin = Clock::now();
     inst.pid = ::fork();
     if (inst.pid == 0) {
+        if (!preload.empty()) {
+            ::setenv("LD_PRELOAD", preload.c_str(), 1);
+            ::setenv("QGA_WAKE_LOG", (inst.dir + "/wake.log").c_str(), 1);
+            ::setenv("QGA_WAKE_BATCH", "1000", 1);
+        }
         const std::string path = fakeBin + ":" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
         ::setenv("PATH", path.c_str(), 1);
         int null = ::open("/dev/null", O_RDWR);
         ::dup2(null, 1);
         ::dup2(null, 2);
         if (t.binary.empty()) {
-            ::execl(self.c_str(), self.c_str(), "--floor-server", inst.socket.c_str(), nullptr);
+            const std::string delay = std::to_string(t.delayNs);
+            ::execl(self.c_str(), self.c_str(), "--floor-server", inst.socket.c_str(), delay.c_str(), nullptr);
         } else if (!t.agent) {
             ::execl(t.binary.c_str(), t.binary.c_str(), inst.socket.c_str(), nullptr);
         } else {
@@ -348,14 +363,17 @@ void pingBurst(Client &c, int count, std::vector<double> &samples)
 // different machine. Interleaved, every target meets the same moments. Each burst is measured
 // once with the scheduler free to place client and server, and once with both on one CPU (the
 // CPUs taken in turn), which leaves out cross-CPU wake-ups, the least repeatable part.
+// With `probe` (the waketowrite library), each target also reports how long it takes from
+// waking up to answering, in nanoseconds (the median of its per-1,000 medians).
 void measureRoundTrips(const std::vector<Target> &targets, const std::string &self, const std::string &fakeBin,
+                       const std::string &probe,
                        std::map<std::string, std::map<std::string, std::vector<double>>> &results)
 {
     constexpr int Cycles = 40, Burst = 100;
     std::vector<Instance> instances;
     std::vector<std::unique_ptr<Client>> clients;
     for (const Target &t : targets) {
-        instances.push_back(start(t, self, fakeBin));
+        instances.push_back(start(t, self, fakeBin, probe));
         clients.push_back(std::make_unique<Client>(instances.back().socket));
     }
     const int cpus = int(std::thread::hardware_concurrency());
@@ -372,6 +390,17 @@ void measureRoundTrips(const std::vector<Target> &targets, const std::string &se
     for (size_t i = 0; i < targets.size(); ++i) {
         results[targets[i].name]["rtt_us"].push_back(median(free[i]));
         results[targets[i].name]["rtt_pinned_us"].push_back(median(pinned[i]));
+        if (!probe.empty()) {
+            std::vector<double> batches;
+            std::ifstream log(instances[i].dir + "/wake.log");
+            for (std::string line; std::getline(log, line);) {
+                const size_t at = line.find("median ");
+                if (at != std::string::npos)
+                    batches.push_back(std::atof(line.c_str() + at + 7));
+            }
+            if (!batches.empty())
+                results[targets[i].name]["wake_ns"].push_back(median(batches));
+        }
         stop(instances[i]);
     }
 }
@@ -531,10 +560,16 @@ int main(int argc, char **argv)
     std::string qtFloor = QTGA_QTFLOOR;
     int rounds = 5;
     std::string only;   // comma-separated metric keys to run, for profiling one path
+    std::vector<long> delays;   // extra floors for the round trips, answering this many ns later
+    std::string probe;          // --wake-probe: the waketowrite library
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--floor-server" && i + 1 < argc)
-            runFloorServer(argv[i + 1]);
+        if (a == "--floor-server" && i + 2 < argc)
+            runFloorServer(argv[i + 1], std::atol(argv[i + 2]));
+        else if (a == "--delayed-floor" && i + 1 < argc)
+            delays.push_back(std::atol(argv[++i]));
+        else if (a == "--wake-probe")
+            probe = QTGA_WAKEPROBE;
         else if (a == "--qtga" && i + 1 < argc)
             qtga = argv[++i];
         else if (a == "--qemu-ga" && i + 1 < argc)
@@ -544,7 +579,8 @@ int main(int argc, char **argv)
         else if (a == "--only" && i + 1 < argc)
             only = "," + std::string(argv[++i]) + ",";
         else
-            die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,read,write,exec,slow]");
+            die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,read,write,exec,slow]"
+                " [--delayed-floor NS]... [--wake-probe]");
     }
     if (qtga.empty())
         die("--qtga is required");
@@ -582,13 +618,16 @@ int main(int argc, char **argv)
     if (::access(qemuGa.c_str(), X_OK) != 0)
         die(qemuGa + " is not installed (apt-get install qemu-guest-agent)");
     std::map<std::string, std::map<std::string, std::vector<double>>> results;
+    std::vector<Target> latencyTargets = targets;
+    for (long delay : delays)
+        latencyTargets.push_back({"floor+" + std::to_string(delay) + "ns", "", false, false, delay});
 
     const auto wanted = [&](const char *metric) {
         return only.empty() || only.find("," + std::string(metric) + ",") != std::string::npos;
     };
     for (int round = 0; round < rounds; ++round) {
         if (wanted("rtt"))
-            measureRoundTrips(targets, self, fakeBin, results);
+            measureRoundTrips(latencyTargets, self, fakeBin, probe, results);
         for (const Target &t : targets) {
             Instance inst = start(t, self, fakeBin);
             auto &r = results[t.name];
@@ -667,6 +706,19 @@ int main(int argc, char **argv)
         std::string ratioF = q && f && *f != 0 ? fmt(*q / *f, 2) : "n/a";
         std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", row.label, show(q).c_str(), show(g).c_str(),
                     show(f).c_str(), show(qf).c_str(), ratioG.c_str(), ratioF.c_str());
+    }
+    if ((!delays.empty() || !probe.empty()) && wanted("rtt")) {
+        std::printf("\nRound trips of every server measured in the same bursts%s%s:\n\n",
+                    delays.empty() ? "" : ", with the plain floor also answering later (spinning before each answer)",
+                    probe.empty() ? "" : "; wake to answer: from the server's epoll_wait/poll returning to its write"
+                                         " (LD_PRELOAD probe, which itself adds two clock reads)");
+        std::printf("| server | round trip (us) | on one CPU (us) | wake to answer (ns) |\n|---|---|---|---|\n");
+        for (const Target &t : latencyTargets) {
+            auto &r = results[t.name];
+            std::printf("| %s | %s | %s | %s |\n", t.name.c_str(), fmt(median(r["rtt_us"])).c_str(),
+                        fmt(median(r["rtt_pinned_us"])).c_str(),
+                        r["wake_ns"].empty() ? "n/a" : fmt(median(r["wake_ns"]), 0).c_str());
+        }
     }
     std::string cleanup = "rm -rf '" + work + "'";
     return std::system(cleanup.c_str()) == 0 ? 0 : 0;
