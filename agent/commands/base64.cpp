@@ -227,11 +227,13 @@ bool setBase64Simd(bool)
 }
 #endif
 
-Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput, qsizetype expectedInput)
+Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput, const std::function<qsizetype()> &expectedInput)
 {
     const qsizetype size = SpliceRoom + (maxInput + 2) / 3 * 4 + 2 + SpliceRoom;
-    const qsizetype expected = SpliceRoom + (std::min(expectedInput, maxInput) + 2) / 3 * 4 + 2;
-    m_json = size >= largebuffers::Threshold ? largebuffers::take(size, expected) : QByteArray();
+    if (size >= largebuffers::Threshold) {
+        const qsizetype known = expectedInput ? std::min(expectedInput(), maxInput) : 0;
+        m_json = largebuffers::take(size, SpliceRoom + (known + 2) / 3 * 4 + 2);
+    }
     m_json.resize(size);
     m_out = m_json.data() + SpliceRoom;
     *m_out++ = '"';

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 
+#include <functional>
 #include <optional>
 
 namespace qtga {
@@ -33,9 +34,9 @@ bool setBase64Simd(bool enabled);
 class Base64JsonBuilder
 {
 public:
-    // At most `maxInput` bytes will be appended, and `expectedInput` (no more than that) are
-    // known to come, e.g. what is left of a regular file.
-    explicit Base64JsonBuilder(qsizetype maxInput, qsizetype expectedInput = 0);
+    // At most `maxInput` bytes will be appended. `expectedInput`, asked only when the text needs
+    // a large buffer, tells how many are known to come (e.g. what is left of a regular file).
+    explicit Base64JsonBuilder(qsizetype maxInput, const std::function<qsizetype()> &expectedInput = {});
     // Every call but the last must append a multiple of 3 bytes.
     void append(const char *data, qsizetype size);
     JsonValue finish();

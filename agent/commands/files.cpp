@@ -206,7 +206,7 @@ CommandOutcome guestFileRead(const JsonValue &args, CommandContext &context)
     // an error, and an error fails the whole read either way.
     constexpr size_t Chunk = 3 * 64 * 1024;
     static thread_local std::vector<char> buffer(Chunk);
-    Base64JsonBuilder encoded(count, bytesLeftToRead(stream));
+    Base64JsonBuilder encoded(count, [stream] { return bytesLeftToRead(stream); });
     size_t got = 0;
     int err = 0;
     while (got < size_t(count)) {

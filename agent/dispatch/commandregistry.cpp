@@ -23,6 +23,12 @@ const QList<QByteArray> &CommandRegistry::schemaOrder()
     return order;
 }
 
+CommandRegistry::CommandRegistry()
+{
+    for (const char *member : {"execute", "arguments", "id"})
+        m_strings.add(member);
+}
+
 void CommandRegistry::add(CommandDescriptor descriptor)
 {
     const auto rank = [](const QByteArray &name) {
@@ -32,10 +38,6 @@ void CommandRegistry::add(CommandDescriptor descriptor)
     const qsizetype newRank = rank(descriptor.name);
     auto pos = std::find_if(m_commands.begin(), m_commands.end(),
                             [&](const CommandDescriptor &d) { return rank(d.name) > newRank; });
-    if (m_strings.size() == 0) {
-        for (const char *member : {"execute", "arguments", "id"})
-            m_strings.add(member);
-    }
     m_strings.add(descriptor.name);
     addStrings(descriptor.arguments);
     m_commands.insert(pos, std::move(descriptor));
@@ -48,21 +50,20 @@ void CommandRegistry::addStrings(const std::vector<ArgField> &fields)
 {
     for (const ArgField &field : fields) {
         m_strings.add(field.name);
-        // Lists and alternates lead to further structs and enums.
-        for (const ArgType *type = field.type.get(); type;) {
-            for (const QByteArray &value : type->enumValues)
-                m_strings.add(value);
-            addStrings(type->fields);
-            for (const ArgTypeRef &branch : {type->numberBranch, type->stringBranch, type->boolBranch}) {
-                if (branch) {
-                    for (const QByteArray &value : branch->enumValues)
-                        m_strings.add(value);
-                    addStrings(branch->fields);
-                }
-            }
-            type = type->element.get();
-        }
+        addStrings(field.type.get());
     }
+}
+
+// Enums and structs, and through lists and alternates the ones they lead to.
+void CommandRegistry::addStrings(const ArgType *type)
+{
+    if (!type)
+        return;
+    for (const QByteArray &value : type->enumValues)
+        m_strings.add(value);
+    addStrings(type->fields);
+    for (const ArgType *next : {type->element.get(), type->numberBranch.get(), type->stringBranch.get(), type->boolBranch.get()})
+        addStrings(next);
 }
 
 const CommandDescriptor *CommandRegistry::find(const QByteArray &name) const

@@ -15,6 +15,7 @@ namespace qtga {
 class CommandRegistry
 {
 public:
+    CommandRegistry();
     void add(CommandDescriptor descriptor);
     const CommandDescriptor *find(const QByteArray &name) const;
     // Schema order; commands qemu-ga does not know come last in registration order.
@@ -28,6 +29,7 @@ public:
 
 private:
     void addStrings(const std::vector<ArgField> &fields);
+    void addStrings(const ArgType *type);
 
     std::vector<CommandDescriptor> m_commands;
     QHash<QByteArray, size_t> m_index;

@@ -111,7 +111,7 @@ bool Dispatcher::isEnabled(const QByteArray &name) const
 bool Dispatcher::isEnabled(const CommandDescriptor &cmd) const
 {
     const size_t index = size_t(&cmd - m_registry.commands().data());
-    return index < m_enabledCount && m_enabled[index].load(std::memory_order_acquire);
+    return index < m_enabled.size() && m_enabled[index].load(std::memory_order_acquire);
 }
 
 void Dispatcher::setRpcLists(const QStringList &allow, const QStringList &block)
@@ -137,10 +137,8 @@ void Dispatcher::setFrozen(bool frozen)
 void Dispatcher::recomputeEnabled()
 {
     const std::vector<CommandDescriptor> &commands = m_registry.commands();
-    if (commands.size() != m_enabledCount) {
-        m_enabled = std::make_unique<std::atomic<bool>[]>(commands.size());
-        m_enabledCount = commands.size();
-    }
+    if (commands.size() != m_enabled.size())
+        m_enabled = std::vector<std::atomic<bool>>(commands.size());
     for (size_t i = 0; i < commands.size(); ++i) {
         const CommandDescriptor &cmd = commands[i];
         bool allowed = m_allow.isEmpty() || m_allow.contains(cmd.name);

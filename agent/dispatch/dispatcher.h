@@ -16,8 +16,8 @@
 
 #include <atomic>
 #include <functional>
-#include <memory>
 #include <optional>
+#include <vector>
 
 namespace qtga {
 
@@ -107,8 +107,7 @@ private:
     QSet<QByteArray> m_block;
     // One flag per command, by its index in the registry, read without the lock. Sized when
     // recomputed after the registry grew, which happens before any request is handled.
-    std::unique_ptr<std::atomic<bool>[]> m_enabled;
-    size_t m_enabledCount = 0;
+    std::vector<std::atomic<bool>> m_enabled;
     std::atomic<bool> m_frozen{false};
     QThreadPool m_workers;
     // Hands freed heap memory back to the system a second after activity began (see main.cpp:
