@@ -49,9 +49,21 @@ double secondsSince(Clock::time_point t)
     std::exit(2);
 }
 
-int connectUnix(const std::string &path)
+// With a `label`, the client's end is first bound to the abstract address
+// "qgabench.<pid>.<n>.<label>", which the server sees as its peer's name: the wake-to-answer
+// probe keeps its figures per label.
+int connectUnix(const std::string &path, const std::string &label = {})
 {
     int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (!label.empty()) {
+        static int serial = 0;
+        sockaddr_un self{};
+        self.sun_family = AF_UNIX;
+        const int length = std::snprintf(self.sun_path + 1, sizeof self.sun_path - 1, "qgabench.%d.%d.%s",
+                                         int(::getpid()), ++serial, label.c_str());
+        if (::bind(fd, reinterpret_cast<sockaddr *>(&self), socklen_t(sizeof(sa_family_t) + 1 + length)) < 0)
+            die(std::string("bind: ") + strerror(errno));
+    }
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
@@ -62,11 +74,14 @@ int connectUnix(const std::string &path)
     return fd;
 }
 
-// A blocking line-oriented client.
+// A blocking line-oriented client. By default it waits for an answer inside recv(); with
+// `waitInPoll` it waits in poll() and reads once the socket is readable, as the event loops of
+// host tools do (libvirt's, QEMU's chardev, GLib's).
 class Client
 {
 public:
-    explicit Client(const std::string &path) : m_fd(connectUnix(path))
+    explicit Client(const std::string &path, const std::string &label = {}, bool waitInPoll = false)
+        : m_fd(connectUnix(path, label)), m_waitInPoll(waitInPoll)
     {
         if (m_fd < 0)
             die("cannot connect to " + path);
@@ -113,6 +128,11 @@ public:
             }
             if (m_buf.size() - m_end < MinRoom)
                 m_buf.resize(std::max<size_t>(m_buf.size() * 2, 1 << 20));
+            if (m_waitInPoll) {
+                pollfd readable{m_fd, POLLIN, 0};
+                if (::poll(&readable, 1, -1) < 0 && errno != EINTR)
+                    die(std::string("poll: ") + strerror(errno));
+            }
             ssize_t n = ::recv(m_fd, m_buf.data() + m_end, m_buf.size() - m_end, 0);
             if (n < 0 && errno == EINTR)
                 continue;
@@ -144,6 +164,7 @@ public:
 
 private:
     int m_fd;
+    bool m_waitInPoll;
     std::vector<char> m_buf;   // received bytes: [m_begin, m_end) not yet returned
     size_t m_begin = 0;
     size_t m_end = 0;
@@ -357,49 +378,83 @@ void pingBurst(Client &c, int count, std::vector<double> &samples)
     }
 }
 
+// The ways a round trip is measured: the client waiting in recv() or in poll(), with the
+// scheduler free to place client and server or with both on one CPU.
+struct RoundTripKind
+{
+    const char *label;   // the client's label for the wake-to-answer probe
+    const char *key;     // the result key; the probe's figures get "_wake_ns", "_read_ns", "_write_ns"
+    bool waitInPoll;
+    bool oneCpu;
+};
+const RoundTripKind roundTripKinds[] = {
+    {"recv", "rtt_us", false, false},
+    {"poll", "rtt_poll_us", true, false},
+    {"recv1cpu", "rtt_pinned_us", false, true},
+    {"poll1cpu", "rtt_poll_pinned_us", true, true},
+};
+
 // Round trips of every target, all running at once and measured in short interleaved bursts:
 // on a shared VM the cost of a wake-up drifts within seconds (another guest on the host, the
 // vCPU that takes the interrupts), and a target measured a second after another may meet a
 // different machine. Interleaved, every target meets the same moments. Each burst is measured
-// once with the scheduler free to place client and server, and once with both on one CPU (the
-// CPUs taken in turn), which leaves out cross-CPU wake-ups, the least repeatable part.
-// With `probe` (the waketowrite library), each target also reports how long it takes from
-// waking up to answering, in nanoseconds (the median of its per-1,000 medians).
+// by a client waiting for the answer in recv() and by one waiting in poll(), each with the
+// scheduler free to place client and server and with both on one CPU (the CPUs taken in turn),
+// which leaves out cross-CPU wake-ups, the least repeatable part.
+// With `probe` (the waketowrite library), each target also reports, per kind of round trip, how
+// long it takes from waking up to answering, how long its read of the request takes and how
+// long the write of the answer, in nanoseconds (medians of its per-1,000 medians).
 void measureRoundTrips(const std::vector<Target> &targets, const std::string &self, const std::string &fakeBin,
                        const std::string &probe,
                        std::map<std::string, std::map<std::string, std::vector<double>>> &results)
 {
     constexpr int Cycles = 40, Burst = 100;
+    constexpr size_t Kinds = std::size(roundTripKinds);
     std::vector<Instance> instances;
-    std::vector<std::unique_ptr<Client>> clients;
-    for (const Target &t : targets) {
+    for (const Target &t : targets)
         instances.push_back(start(t, self, fakeBin, probe));
-        clients.push_back(std::make_unique<Client>(instances.back().socket));
-    }
-    const int cpus = int(std::thread::hardware_concurrency());
-    std::vector<std::vector<double>> free(targets.size()), pinned(targets.size());
+    const int cpus = std::max(int(std::thread::hardware_concurrency()), 1);
+    std::vector<std::vector<std::vector<double>>> samples(targets.size(), std::vector<std::vector<double>>(Kinds));
     for (int cycle = 0; cycle < Cycles; ++cycle) {
         for (size_t i = 0; i < targets.size(); ++i) {
-            pingBurst(*clients[i], Burst, free[i]);
-            pinTo(instances[i].pid, cycle % std::max(cpus, 1));
-            pingBurst(*clients[i], Burst, pinned[i]);
-            pinTo(instances[i].pid, -1);
+            for (size_t k = 0; k < Kinds; ++k) {
+                if (roundTripKinds[k].oneCpu)
+                    pinTo(instances[i].pid, cycle % cpus);
+                // A connection per burst: qemu-ga serves one client at a time.
+                Client client(instances[i].socket, roundTripKinds[k].label, roundTripKinds[k].waitInPoll);
+                pingBurst(client, Burst, samples[i][k]);
+                if (roundTripKinds[k].oneCpu)
+                    pinTo(instances[i].pid, -1);
+            }
         }
     }
-    clients.clear();
     for (size_t i = 0; i < targets.size(); ++i) {
-        results[targets[i].name]["rtt_us"].push_back(median(free[i]));
-        results[targets[i].name]["rtt_pinned_us"].push_back(median(pinned[i]));
+        auto &r = results[targets[i].name];
+        for (size_t k = 0; k < Kinds; ++k)
+            r[roundTripKinds[k].key].push_back(median(samples[i][k]));
         if (!probe.empty()) {
-            std::vector<double> batches;
+            std::map<std::string, std::vector<double>> batches;
             std::ifstream log(instances[i].dir + "/wake.log");
             for (std::string line; std::getline(log, line);) {
-                const size_t at = line.find("median ");
-                if (at != std::string::npos)
-                    batches.push_back(std::atof(line.c_str() + at + 7));
+                const size_t colon = line.find(':');
+                if (colon == std::string::npos)
+                    continue;
+                const std::string label = line.substr(0, colon);
+                const size_t wake = line.find("median "), read = line.find("read (ns): median "),
+                             write = line.find("; write (ns): median ");
+                if (wake == std::string::npos || read == std::string::npos || write == std::string::npos)
+                    continue;
+                batches[label + "_wake_ns"].push_back(std::atof(line.c_str() + wake + 7));
+                batches[label + "_read_ns"].push_back(std::atof(line.c_str() + read + 18));
+                batches[label + "_write_ns"].push_back(std::atof(line.c_str() + write + 21));
             }
-            if (!batches.empty())
-                results[targets[i].name]["wake_ns"].push_back(median(batches));
+            for (const RoundTripKind &kind : roundTripKinds) {
+                for (const char *part : {"_wake_ns", "_read_ns", "_write_ns"}) {
+                    auto &v = batches[std::string(kind.label) + part];
+                    if (!v.empty())
+                        r[std::string(kind.key) + part].push_back(median(v));
+                }
+            }
         }
         stop(instances[i]);
     }
@@ -672,8 +727,10 @@ int main(int argc, char **argv)
         bool floorToo;
     };
     const Row rows[] = {
-        {"rtt_us", "guest-ping round trip, 1 in flight (us, lower is better)", 1, true},
-        {"rtt_pinned_us", "guest-ping round trip, client and server on one CPU, each CPU in turn (us)", 1, true},
+        {"rtt_us", "guest-ping round trip, 1 in flight, client waits in recv() (us, lower is better)", 1, true},
+        {"rtt_poll_us", "guest-ping round trip, 1 in flight, client waits in poll() like host event loops (us)", 1, true},
+        {"rtt_pinned_us", "guest-ping round trip, client in recv(), client and server on one CPU, each CPU in turn (us)", 1, true},
+        {"rtt_poll_pinned_us", "guest-ping round trip, client in poll(), on one CPU, each CPU in turn (us)", 1, true},
         {"pps32", "guest-ping, 32 in flight (requests/s)", 0, true},
         {"read_mbps", "guest-file-read 32 MiB in 4 MiB chunks (MB/s)", 1, false},
         {"write_mbps", "guest-file-write 32 MiB in 4 MiB chunks (MB/s)", 1, false},
@@ -708,16 +765,40 @@ int main(int argc, char **argv)
                     show(f).c_str(), show(qf).c_str(), ratioG.c_str(), ratioF.c_str());
     }
     if ((!delays.empty() || !probe.empty()) && wanted("rtt")) {
-        std::printf("\nRound trips of every server measured in the same bursts%s%s:\n\n",
+        std::printf("\nRound trips of every server measured in the same bursts%s (us)%s:\n\n",
                     delays.empty() ? "" : ", with the plain floor also answering later (spinning before each answer)",
-                    probe.empty() ? "" : "; wake to answer: from the server's epoll_wait/poll returning to its write"
-                                         " (LD_PRELOAD probe, which itself adds two clock reads)");
-        std::printf("| server | round trip (us) | on one CPU (us) | wake to answer (ns) |\n|---|---|---|---|\n");
+                    probe.empty() ? ""
+                                  : "; with the probe, per kind: the server's wake-up (epoll_wait/poll returning) to its"
+                                    " answer's write / of it, the read of the request / the answer's write itself (ns,"
+                                    " LD_PRELOAD probe, which adds its own clock reads)");
+        std::printf("| server |");
+        for (const RoundTripKind &kind : roundTripKinds)
+            std::printf(" %s |", kind.label);
+        if (!probe.empty()) {
+            for (const RoundTripKind &kind : roundTripKinds)
+                std::printf(" %s: wake to answer / read / write |", kind.label);
+        }
+        std::printf("\n|---|");
+        for (size_t k = 0; k < std::size(roundTripKinds) * (probe.empty() ? 1 : 2); ++k)
+            std::printf("---|");
+        std::printf("\n");
         for (const Target &t : latencyTargets) {
             auto &r = results[t.name];
-            std::printf("| %s | %s | %s | %s |\n", t.name.c_str(), fmt(median(r["rtt_us"])).c_str(),
-                        fmt(median(r["rtt_pinned_us"])).c_str(),
-                        r["wake_ns"].empty() ? "n/a" : fmt(median(r["wake_ns"]), 0).c_str());
+            std::printf("| %s |", t.name.c_str());
+            for (const RoundTripKind &kind : roundTripKinds)
+                std::printf(" %s |", fmt(median(r[kind.key])).c_str());
+            if (!probe.empty()) {
+                for (const RoundTripKind &kind : roundTripKinds) {
+                    const std::string key = kind.key;
+                    auto part = [&](const char *name) {
+                        auto &v = r[key + name];
+                        return v.empty() ? std::string("n/a") : fmt(median(v), 0);
+                    };
+                    std::printf(" %s / %s / %s |", part("_wake_ns").c_str(), part("_read_ns").c_str(),
+                                part("_write_ns").c_str());
+                }
+            }
+            std::printf("\n");
         }
     }
     std::string cleanup = "rm -rf '" + work + "'";
