@@ -11,6 +11,19 @@
 
 namespace qtga {
 
+// Bytes a JSON string holds as they are: printable ASCII but '"' and '\\'. A table, so that
+// short strings (member and command names) cost one load and one test per byte.
+struct PlainJsonBytes
+{
+    bool table[256];
+    constexpr PlainJsonBytes() : table()
+    {
+        for (int c = 0x20; c < 0x7F; ++c)
+            table[c] = c != '"' && c != '\\';
+    }
+};
+inline constexpr PlainJsonBytes plainJsonBytes{};
+
 // First byte in [p, end) that is below 0x20, above 0xFD, `quote` or a backslash; `end` if none.
 // (0xFE and 0xFF never occur in JSON text; QEMU's lexer treats them as errors.)
 inline const unsigned char *scanLexerStringRun(const unsigned char *p, const unsigned char *end, unsigned char quote)

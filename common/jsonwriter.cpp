@@ -1,5 +1,7 @@
 #include "jsonwriter.h"
 
+#include "bytescan.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -112,19 +114,6 @@ MemberOrder qdictIterationOrder(const JsonValue::Object &members)
     return order;
 }
 
-namespace {
-// Bytes that can be copied to a JSON string as they are: printable ASCII but '"' and '\\'.
-struct PlainBytes
-{
-    bool table[256];
-    constexpr PlainBytes() : table()
-    {
-        for (int c = 0x20; c < 0x7F; ++c)
-            table[c] = c != '"' && c != '\\';
-    }
-};
-constexpr PlainBytes plainBytes;
-} // namespace
 
 static void appendEscape(QByteArray &out, int cp)
 {
@@ -141,7 +130,7 @@ void appendJsonString(QByteArray &out, const char *data, qsizetype size)
     while (p < end) {
         // Runs of printable ASCII are the common case (base64 payloads, names): copy them whole.
         const char *run = p;
-        while (run < end && plainBytes.table[static_cast<unsigned char>(*run)])
+        while (run < end && plainJsonBytes.table[static_cast<unsigned char>(*run)])
             ++run;
         if (run != p) {
             out.append(p, run - p);

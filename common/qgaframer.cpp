@@ -108,7 +108,7 @@ private:
     bool string(QByteArray &out)
     {
         const unsigned char *start = ++m_p;
-        while (m_p < m_end && *m_p >= 0x20 && *m_p < 0x7F && *m_p != '"' && *m_p != '\\')
+        while (m_p < m_end && plainJsonBytes.table[*m_p])
             ++m_p;
         if (m_p == m_end || *m_p != '"')
             return false;
