@@ -16,10 +16,17 @@ class StringPool
 public:
     StringPool();
 
-    void add(const QByteArray &text);
+    // Adds the text (if new) and gives it `tag`, a number its user chooses (-1: none).
+    void add(const QByteArray &text, int tag = -1);
     // The pool's copy of the text if it has one, else a new array holding it.
     QByteArray get(const char *data, qsizetype size) const;
     bool contains(const char *data, qsizetype size) const { return find(data, size) != nullptr; }
+    // The tag given to the text, -1 if it has none or is not in the pool.
+    int tagOf(const char *data, qsizetype size) const
+    {
+        const Slot *slot = find(data, size);
+        return slot ? slot->tag : -1;
+    }
     qsizetype size() const { return m_count; }
 
 private:
@@ -34,9 +41,10 @@ private:
     {
         Key key;
         QByteArray text;   // empty: a free slot (open addressing)
+        int tag = -1;
     };
     static Key keyOf(const char *data, qsizetype size);
-    const QByteArray *find(const char *data, qsizetype size) const;
+    const Slot *find(const char *data, qsizetype size) const;
     void grow();
 
     std::vector<Slot> m_slots;

@@ -41,9 +41,9 @@ void CommandRegistry::add(CommandDescriptor descriptor)
     m_strings.add(descriptor.name);
     addStrings(descriptor.arguments);
     m_commands.insert(pos, std::move(descriptor));
-    m_index.clear();
+    m_index = StringPool();
     for (size_t i = 0; i < m_commands.size(); ++i)
-        m_index.insert(m_commands[i].name, i);
+        m_index.add(m_commands[i].name, int(i));
 }
 
 void CommandRegistry::addStrings(const std::vector<ArgField> &fields)
@@ -68,8 +68,8 @@ void CommandRegistry::addStrings(const ArgType *type)
 
 const CommandDescriptor *CommandRegistry::find(const QByteArray &name) const
 {
-    auto it = m_index.constFind(name);
-    return it == m_index.constEnd() ? nullptr : &m_commands[*it];
+    const int index = m_index.tagOf(name.constData(), name.size());
+    return index < 0 ? nullptr : &m_commands[size_t(index)];
 }
 
 void registerAllCommands(CommandRegistry &registry)

@@ -6,7 +6,6 @@
 #include "stringpool.h"
 
 #include <QByteArray>
-#include <QHash>
 
 #include <vector>
 
@@ -32,7 +31,7 @@ private:
     void addStrings(const ArgType *type);
 
     std::vector<CommandDescriptor> m_commands;
-    QHash<QByteArray, size_t> m_index;
+    StringPool m_index;   // command name -> index in m_commands (the tag)
     StringPool m_strings;
 };
 

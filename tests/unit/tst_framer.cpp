@@ -49,6 +49,7 @@ private Q_SLOTS:
     void largeStringsKeepTheMessageIntact();
     void resetDropsPartialRequest();
     void pooledStringsAreShared();
+    void stringPoolTellsEveryLengthApart();
     void stringPoolFindsEveryString();
 };
 
@@ -448,4 +449,43 @@ void tst_Framer::stringPoolFindsEveryString()
 }
 
 QTEST_APPLESS_MAIN(tst_Framer)
+// Every length class of the pool's keys (below 4, 4 to 7, 8 to 16, longer) with strings that
+// differ in one byte at each position: none may be taken for another, and tags stay with their text.
+void tst_Framer::stringPoolTellsEveryLengthApart()
+{
+    StringPool pool;
+    QList<QByteArray> added;
+    for (int length = 1; length <= 24; ++length) {
+        const QByteArray base(length, 'a');
+        pool.add(base, length * 100);
+        added.append(base);
+    }
+    for (const QByteArray &base : added) {
+        QCOMPARE(pool.tagOf(base.constData(), base.size()), int(base.size()) * 100);
+        for (int at = 0; at < base.size(); ++at) {
+            QByteArray other = base;
+            other[at] = 'b';
+            QVERIFY2(!pool.contains(other.constData(), other.size()), other.constData());
+            QCOMPARE(pool.tagOf(other.constData(), other.size()), -1);
+            QCOMPARE(pool.get(other.constData(), other.size()), other);
+        }
+        // A prefix of the same bytes is a different string.
+        QVERIFY(base.size() == 1 || pool.get(base.constData(), base.size() - 1).constData() != base.constData());
+    }
+    // Enough strings to make the table grow: every one still found, with its tag.
+    for (int i = 0; i < 500; ++i)
+        pool.add("name-" + QByteArray::number(i), i);
+    for (int i = 0; i < 500; ++i) {
+        const QByteArray name = "name-" + QByteArray::number(i);
+        QCOMPARE(pool.tagOf(name.constData(), name.size()), i);
+    }
+    for (const QByteArray &base : added)
+        QCOMPARE(pool.tagOf(base.constData(), base.size()), int(base.size()) * 100);
+    // Adding again keeps the text and may only set a tag.
+    const qsizetype before = pool.size();
+    pool.add("aaaa");
+    QCOMPARE(pool.size(), before);
+    QCOMPARE(pool.tagOf("aaaa", 4), 400);
+}
+
 #include "tst_framer.moc"
