@@ -5,19 +5,74 @@
 
 namespace qtga {
 
-JsonValue::JsonValue(Array items) : m_type(Type::Array), m_items(std::move(items)) {}
+const QByteArray &JsonValue::emptyString()
+{
+    static const QByteArray empty;
+    return empty;
+}
 
-JsonValue::JsonValue(Object members) : m_type(Type::Object), m_members(std::move(members)) {}
+const JsonValue::Array &JsonValue::emptyArray()
+{
+    static const Array empty;
+    return empty;
+}
+
+const JsonValue::Object &JsonValue::emptyObject()
+{
+    static const Object empty;
+    return empty;
+}
+
+// With m_type already other's type and no payload alive here.
+void JsonValue::copyFrom(const JsonValue &other)
+{
+    switch (m_type) {
+    case Type::String:
+    case Type::RawJson:
+        new (&m_v.s) QByteArray(other.m_v.s);
+        break;
+    case Type::Array:
+        new (&m_v.a) Array(other.m_v.a);
+        break;
+    case Type::Object:
+        new (&m_v.o) Object(other.m_v.o);
+        break;
+    default:
+        m_v.i = other.m_v.i;
+        break;
+    }
+}
+
+void JsonValue::reset(Type type)
+{
+    destroy();
+    m_type = type;
+    switch (type) {
+    case Type::String:
+    case Type::RawJson:
+        new (&m_v.s) QByteArray();
+        break;
+    case Type::Array:
+        new (&m_v.a) Array();
+        break;
+    case Type::Object:
+        new (&m_v.o) Object();
+        break;
+    default:
+        m_v.i = 0;
+        break;
+    }
+}
 
 double JsonValue::toDouble() const
 {
     switch (m_type) {
     case Type::Int:
-        return double(m_scalar.i);
+        return double(m_v.i);
     case Type::UInt:
-        return double(m_scalar.u);
+        return double(m_v.u);
     case Type::Double:
-        return m_scalar.d;
+        return m_v.d;
     default:
         return 0;
     }
@@ -26,11 +81,11 @@ double JsonValue::toDouble() const
 bool JsonValue::tryGetInt(int64_t *out) const
 {
     if (m_type == Type::Int) {
-        *out = m_scalar.i;
+        *out = m_v.i;
         return true;
     }
-    if (m_type == Type::UInt && m_scalar.u <= uint64_t(std::numeric_limits<int64_t>::max())) {
-        *out = int64_t(m_scalar.u);
+    if (m_type == Type::UInt && m_v.u <= uint64_t(std::numeric_limits<int64_t>::max())) {
+        *out = int64_t(m_v.u);
         return true;
     }
     return false;
@@ -39,11 +94,11 @@ bool JsonValue::tryGetInt(int64_t *out) const
 bool JsonValue::tryGetUInt(uint64_t *out) const
 {
     if (m_type == Type::UInt) {
-        *out = m_scalar.u;
+        *out = m_v.u;
         return true;
     }
-    if (m_type == Type::Int && m_scalar.i >= 0) {
-        *out = uint64_t(m_scalar.i);
+    if (m_type == Type::Int && m_v.i >= 0) {
+        *out = uint64_t(m_v.i);
         return true;
     }
     return false;
@@ -51,7 +106,7 @@ bool JsonValue::tryGetUInt(uint64_t *out) const
 
 const JsonValue *JsonValue::value(QByteArrayView key) const
 {
-    for (const Member &m : m_members) {
+    for (const Member &m : members()) {
         if (m.key.size() == key.size()
             && (key.empty() || std::memcmp(m.key.constData(), key.data(), size_t(key.size())) == 0))
             return &m.value;
@@ -61,8 +116,9 @@ const JsonValue *JsonValue::value(QByteArrayView key) const
 
 JsonValue &JsonValue::insert(QByteArray key, JsonValue value)
 {
-    m_members.push_back(Member{std::move(key), std::move(value)});
-    return m_members.back().value;
+    Object &all = members();
+    all.push_back(Member{std::move(key), std::move(value)});
+    return all.back().value;
 }
 
 bool JsonValue::operator==(const JsonValue &other) const
@@ -73,20 +129,20 @@ bool JsonValue::operator==(const JsonValue &other) const
     case Type::Null:
         return true;
     case Type::Bool:
-        return m_scalar.b == other.m_scalar.b;
+        return m_v.b == other.m_v.b;
     case Type::Int:
-        return m_scalar.i == other.m_scalar.i;
+        return m_v.i == other.m_v.i;
     case Type::UInt:
-        return m_scalar.u == other.m_scalar.u;
+        return m_v.u == other.m_v.u;
     case Type::Double:
-        return m_scalar.d == other.m_scalar.d;
+        return m_v.d == other.m_v.d;
     case Type::String:
     case Type::RawJson:
-        return m_string == other.m_string;
+        return m_v.s == other.m_v.s;
     case Type::Array:
-        return m_items == other.m_items;
+        return m_v.a == other.m_v.a;
     case Type::Object:
-        return m_members == other.m_members;
+        return m_v.o == other.m_v.o;
     }
     return false;
 }

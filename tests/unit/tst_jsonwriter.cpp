@@ -16,6 +16,7 @@ private Q_SLOTS:
     void numbers_data();
     void numbers();
     void containers();
+    void valueCopiesMovesAndAccessors();
 };
 
 void tst_JsonWriter::keyOrder_data()
@@ -113,4 +114,67 @@ void tst_JsonWriter::containers()
 }
 
 QTEST_APPLESS_MAIN(tst_JsonWriter)
+// JsonValue keeps one payload in a union: every type must survive copies, moves and
+// self-assignment, a moved-from string, array or object is null (a scalar may stay), and accessors of another type never reach the
+// wrong payload (const ones give empty, non-const ones turn the value into that type).
+void tst_JsonWriter::valueCopiesMovesAndAccessors()
+{
+    JsonValue object = JsonValue::object();
+    object.insert("s", QByteArray("text"));
+    object.insert("a", JsonValue(JsonValue::Array{JsonValue(1), JsonValue(true), JsonValue(2.5), JsonValue()}));
+    object.insert("u", JsonValue(uint64_t(18446744073709551615ull)));
+    object.insert("r", JsonValue::rawJson("\"raw\""));
+    // (QDict's order of these four keys)
+    const QByteArray expected = R"({"r": "raw", "s": "text", "a": [1, true, 2.5, null], "u": 18446744073709551615})";
+    QCOMPARE(toJson(object), expected);
+
+    const QList<JsonValue> values = {JsonValue(), JsonValue(false), JsonValue(true), JsonValue(-7),
+                                     JsonValue(uint64_t(1) << 63), JsonValue(-0.5), JsonValue("x"),
+                                     JsonValue::rawJson("[]"), object, object.value("a") ? *object.value("a") : JsonValue()};
+    for (const JsonValue &v : values) {
+        JsonValue copy(v);
+        QVERIFY(copy == v);
+        QCOMPARE(toJson(copy), toJson(v));
+        JsonValue assigned = JsonValue("other");
+        assigned = v;
+        QVERIFY(assigned == v);
+        JsonValue &self = assigned;
+        assigned = self;
+        QVERIFY(assigned == v);
+        JsonValue moved(std::move(copy));
+        QVERIFY(moved == v);
+        QVERIFY(copy.isNull() || (copy == v && v.type() < JsonValue::Type::String));
+        JsonValue target = JsonValue::array();
+        target = std::move(moved);
+        QVERIFY(target == v);
+        QVERIFY(moved.isNull() || (moved == v && v.type() < JsonValue::Type::String));
+        QCOMPARE(toJson(target), toJson(v));
+    }
+
+    // Const accessors of another type: empty, the value unchanged.
+    const JsonValue number(42);
+    QVERIFY(number.toString().isEmpty());
+    QVERIFY(number.items().empty());
+    QVERIFY(number.members().empty());
+    QVERIFY(!number.value("s"));
+    QCOMPARE(number.toInt(), int64_t(42));
+    QVERIFY(!JsonValue("1").toBool());
+    QCOMPARE(JsonValue("1").toInt(), int64_t(0));
+    QCOMPARE(toJson(number), QByteArray("42"));
+    // Non-const ones make the value that type, empty.
+    JsonValue becomesArray("abc");
+    becomesArray.append(JsonValue(1));
+    QCOMPARE(toJson(becomesArray), QByteArray("[1]"));
+    JsonValue becomesObject(JsonValue::Array{JsonValue(1)});
+    becomesObject.insert("k", JsonValue());
+    QCOMPARE(toJson(becomesObject), QByteArray(R"({"k": null})"));
+    JsonValue becomesString(3);
+    becomesString.stringRef() = "s";
+    QCOMPARE(toJson(becomesString), QByteArray(R"("s")"));
+    // Nested values moved out of a container leave null behind, and the container stays valid.
+    JsonValue taken = std::move(object.members()[1].value);
+    QCOMPARE(toJson(taken), QByteArray("[1, true, 2.5, null]"));
+    QCOMPARE(toJson(object), QByteArray(R"({"r": "raw", "s": "text", "a": null, "u": 18446744073709551615})"));
+}
+
 #include "tst_jsonwriter.moc"
