@@ -1,6 +1,9 @@
 #include "argschema.h"
 
+#include "ghashorder.h"
 #include "jsonwriter.h"
+
+#include <algorithm>
 
 namespace qtga {
 
@@ -166,14 +169,26 @@ std::optional<QByteArray> checkFields(const JsonValue &object, const std::vector
             return err;
     }
     const auto &members = object.members();
-    for (int index : qdictIterationOrder(members)) {
-        const QByteArray &key = members[size_t(index)].key;
-        bool known = false;
-        for (const ArgField &f : fields)
-            known = known || f.name == key;
-        if (!known)
-            return "Parameter '" + memberPath(path, key) + "' is unexpected";
+    const auto known = [&fields](const QByteArray &key) {
+        return std::any_of(fields.begin(), fields.end(), [&key](const ArgField &f) { return f.name == key; });
+    };
+    if (std::all_of(members.begin(), members.end(), [&](const JsonValue::Member &m) { return known(m.key); }))
+        return std::nullopt;
+    // Which unknown member QEMU names: the first its visitor's hash table still holds once the
+    // schema members have been taken out of it (see ghashorder.h).
+    std::vector<const QByteArray *> keys;
+    keys.reserve(members.size());
+    for (int index : qdictIterationOrder(members))
+        keys.push_back(&members[size_t(index)].key);
+    std::vector<int> consumed;
+    for (const ArgField &f : fields) {
+        const auto it = std::find_if(keys.begin(), keys.end(), [&f](const QByteArray *key) { return *key == f.name; });
+        if (it != keys.end())
+            consumed.push_back(int(it - keys.begin()));
     }
+    const int left = firstLeftoverKey(keys, consumed);
+    if (left >= 0)
+        return "Parameter '" + memberPath(path, *keys[size_t(left)]) + "' is unexpected";
     return std::nullopt;
 }
 

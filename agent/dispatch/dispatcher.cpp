@@ -172,11 +172,22 @@ void Dispatcher::handle(QgaFramer::Event event, QObject *requester, const QStrin
     }
     const JsonValue *id = request.value("id");
 
-    // Members are checked in the order QEMU's QDict iterates them; the first failure wins.
+    // Members are checked in the order QEMU's QDict iterates them; the first failure wins. A
+    // request without a failure (nearly all) is taken in one pass in its own order; the QDict
+    // order is worked out only to pick which failure to report.
     auto &members = request.members();
     const JsonValue *execute = nullptr;
     JsonValue *arguments = nullptr;
-    for (int index : qdictIterationOrder(members)) {
+    bool wellFormed = true;
+    for (auto &m : members) {
+        if (m.key == "execute" && m.value.isString())
+            execute = &m.value;
+        else if (m.key == "arguments" && m.value.isObject())
+            arguments = &m.value;
+        else if (m.key != "id")
+            wellFormed = false;
+    }
+    for (int index : wellFormed ? MemberOrder() : qdictIterationOrder(members)) {
         auto &m = members[size_t(index)];
         if (m.key == "execute") {
             if (!m.value.isString()) {

@@ -6,6 +6,8 @@
 #include "qgaframer.h"
 
 #include <QFile>
+#include <QRandomGenerator>
+#include <QSet>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTest>
@@ -125,6 +127,7 @@ private Q_SLOTS:
     void initTestCase();
     void sameAnswers_data();
     void sameAnswers();
+    void unexpectedArgumentsNamedAlike();
     void everyReferenceCommandIsKnown();
     void sameInventory_data();
     void sameInventory();
@@ -180,6 +183,13 @@ void tst_Compat::sameAnswers_data()
     row("no execute", R"({"id":1})");
     row("execute not a string", R"({"execute":1})");
     row("arguments not an object", R"({"execute":"guest-ping","arguments":1})");
+    // Several failures in one request: QDict's order picks the one reported.
+    row("two unexpected members", R"({"execute":"guest-ping","zeta":1,"alpha":2,"id":3})");
+    row("unexpected member, bad execute", R"({"xyz":1,"execute":5})");
+    row("bad execute, unexpected member", R"({"execute":5,"xyz":1})");
+    row("bad arguments, bad execute", R"({"arguments":1,"execute":2,"id":"i"})");
+    row("two unexpected arguments", R"({"execute":"guest-sync","arguments":{"id":1,"b":2,"a":3}})");
+    row("unexpected argument among known", R"({"execute":"guest-file-read","arguments":{"count":1,"zz":0,"handle":5}})");
     row("array", "[1]");
     row("scalar", "\"x\"");
     row("single quotes", R"({'execute':'guest-sync','arguments':{'id':5}})");
@@ -261,6 +271,61 @@ void tst_Compat::sameAnswers()
     // Both must still be in step: nothing left over.
     QVERIFY(!m_qtgaClient.hasDataWithin(20));
     QVERIFY(!m_referenceClient.hasDataWithin(20));
+}
+
+// With several unknown arguments QEMU names the first its visitor's GLib hash table still holds:
+// requests with 1 to 40 unknown keys (the table grows and, once known members are taken out,
+// shrinks), ASCII and non-ASCII names, beside any mix of known members, from a fixed seed.
+void tst_Compat::unexpectedArgumentsNamedAlike()
+{
+    struct Command
+    {
+        const char *name;
+        QList<QPair<QByteArray, QByteArray>> known;   // name, valid JSON value
+        int required;                                 // the first `required` are always sent
+    };
+    const QList<Command> commands = {
+        {"guest-sync", {{"id", "1"}}, 1},
+        {"guest-ping", {}, 0},
+        {"guest-exec",
+         {{"path", "\"/nonexistent/qtga\""}, {"arg", "[]"}, {"env", "[]"}, {"input-data", "\"\""},
+          {"capture-output", "false"}},
+         1},
+        {"guest-file-read", {{"handle", "999999"}, {"count", "1"}}, 1},
+        {"guest-set-user-password", {{"username", "\"x\""}, {"password", "\"eA==\""}, {"crypted", "false"}}, 3},
+    };
+    const QList<QByteArray> letters = {"a", "b", "k", "z", "-", "_", "0", "7", "\u00e9", "\u4e2d"};
+    const int unknownCounts[] = {2, 2, 3, 5, 8, 12, 20, 40};
+    QRandomGenerator random(20261204);
+    int mismatches = 0;
+    for (int round = 0; round < 300; ++round) {
+        const Command &cmd = commands[int(random.bounded(quint32(commands.size())))];
+        QList<QByteArray> members;
+        for (int i = 0; i < cmd.known.size(); ++i) {
+            if (i < cmd.required || random.bounded(2))
+                members << "\"" + cmd.known[i].first + "\":" + cmd.known[i].second;
+        }
+        QSet<QByteArray> names;
+        for (int n = unknownCounts[random.bounded(quint32(std::size(unknownCounts)))]; names.size() < n;) {
+            QByteArray name;
+            for (int length = 1 + int(random.bounded(10u)); length > 0; --length)
+                name += letters[int(random.bounded(quint32(letters.size())))];
+            if (!std::any_of(cmd.known.begin(), cmd.known.end(), [&](const auto &k) { return k.first == name; })
+                && !names.contains(name)) {
+                names.insert(name);
+                members << "\"" + name + "\":" + QByteArray::number(random.bounded(100u));
+            }
+        }
+        for (qsizetype i = members.size() - 1; i > 0; --i)
+            members.swapItemsAt(i, qsizetype(random.bounded(quint32(i + 1))));
+        const QByteArray request =
+            "{\"execute\":\"" + QByteArray(cmd.name) + "\",\"arguments\":{" + members.join(',') + "}}";
+        const QByteArray ours = m_qtgaClient.request(request), theirs = m_referenceClient.request(request);
+        QVERIFY2(theirs.contains("is unexpected"), (request + " -> " + theirs).constData());
+        if (ours != theirs && ++mismatches <= 3)
+            qWarning("%s\n  qtga:    %s\n  qemu-ga: %s", request.constData(), ours.constData(), theirs.constData());
+    }
+    QCOMPARE(mismatches, 0);
 }
 
 void tst_Compat::everyReferenceCommandIsKnown()

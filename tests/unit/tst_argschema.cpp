@@ -1,5 +1,6 @@
 // Argument checking with the QAPI input visitor's exact error texts (spec §1.4).
 #include "dispatch/argschema.h"
+#include "dispatch/ghashorder.h"
 #include "qgaframer.h"
 
 #include <QTest>
@@ -46,6 +47,7 @@ class tst_ArgSchema : public QObject
 private Q_SLOTS:
     void check_data();
     void check();
+    void glibStringHash();
 };
 
 void tst_ArgSchema::check_data()
@@ -91,6 +93,22 @@ void tst_ArgSchema::check_data()
     row(R"({"id":1,"capture":"merged"})", "");
     row(R"({"id":1,"capture":1})", "Invalid parameter type for 'capture', expected: GuestExecCaptureOutput");
     row(R"({"id":1,"capture":"all"})", "Parameter 'capture' does not accept value 'all'");
+    // Several unknown members: the one qemu-ga 7.2 names (GLib hash table order, see
+    // ghashorder.h), whatever their order in the request.
+    row(R"({"id":1,"b":2,"a":3})", "Parameter 'b' is unexpected");
+    row(R"({"a":3,"id":1,"b":2})", "Parameter 'b' is unexpected");
+    row(R"({"id":1,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9})", "Parameter 'k6' is unexpected");
+    row("{\"id\":1,\"zeta\":1,\"\xc3\xa9t\xc3\xa9\":2,\"alpha\":3}", "Parameter 'alpha' is unexpected");
+    row(R"({"id":1,"items":[{"logical-id":0,"online":true,"zz":1,"aa":2,"mm":3}]})", "Parameter 'items[0].aa' is unexpected");
+}
+
+// GLib's g_str_hash: djb2 over signed chars, stopping at a NUL.
+void tst_ArgSchema::glibStringHash()
+{
+    QCOMPARE(gStrHash(""), 5381u);
+    QCOMPARE(gStrHash("a"), 5381u * 33 + 'a');
+    QCOMPARE(gStrHash("\xe9"), 5381u * 33 - 23u);
+    QCOMPARE(gStrHash(QByteArray("ab\0cd", 5)), gStrHash("ab"));
 }
 
 void tst_ArgSchema::check()
