@@ -617,12 +617,15 @@ int main(int argc, char **argv)
     std::string only;   // comma-separated metric keys to run, for profiling one path
     std::vector<long> delays;   // extra floors for the round trips, answering this many ns later
     std::string probe;          // --wake-probe: the waketowrite library
+    std::vector<std::string> others;   // --also-qtga: more agent builds, round trips only (A/B)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--floor-server" && i + 2 < argc)
             runFloorServer(argv[i + 1], std::atol(argv[i + 2]));
         else if (a == "--delayed-floor" && i + 1 < argc)
             delays.push_back(std::atol(argv[++i]));
+        else if (a == "--also-qtga" && i + 1 < argc)
+            others.push_back(argv[++i]);
         else if (a == "--wake-probe")
             probe = QTGA_WAKEPROBE;
         else if (a == "--qtga" && i + 1 < argc)
@@ -635,7 +638,7 @@ int main(int argc, char **argv)
             only = "," + std::string(argv[++i]) + ",";
         else
             die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,read,write,exec,slow]"
-                " [--delayed-floor NS]... [--wake-probe]");
+                " [--delayed-floor NS]... [--wake-probe] [--also-qtga PATH]...");
     }
     if (qtga.empty())
         die("--qtga is required");
@@ -676,6 +679,8 @@ int main(int argc, char **argv)
     std::vector<Target> latencyTargets = targets;
     for (long delay : delays)
         latencyTargets.push_back({"floor+" + std::to_string(delay) + "ns", "", false, false, delay});
+    for (size_t i = 0; i < others.size(); ++i)
+        latencyTargets.push_back({"qtga-" + std::string(1, char('b' + i)), others[i], true, true});
 
     const auto wanted = [&](const char *metric) {
         return only.empty() || only.find("," + std::string(metric) + ",") != std::string::npos;
@@ -764,7 +769,7 @@ int main(int argc, char **argv)
         std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", row.label, show(q).c_str(), show(g).c_str(),
                     show(f).c_str(), show(qf).c_str(), ratioG.c_str(), ratioF.c_str());
     }
-    if ((!delays.empty() || !probe.empty()) && wanted("rtt")) {
+    if ((!delays.empty() || !probe.empty() || !others.empty()) && wanted("rtt")) {
         std::printf("\nRound trips of every server measured in the same bursts%s (us)%s:\n\n",
                     delays.empty() ? "" : ", with the plain floor also answering later (spinning before each answer)",
                     probe.empty() ? ""
