@@ -25,12 +25,8 @@ public:
     struct Member;
     using Object = std::vector<Member>;
 
-    JsonValue() { m_v.i = 0; }
-    JsonValue(bool b) : m_type(Type::Bool)
-    {
-        m_v.i = 0;   // all eight bytes set: scalars are copied as one 64-bit word
-        m_v.b = b;
-    }
+    JsonValue() = default;
+    JsonValue(bool b) : m_type(Type::Bool) { m_v.b = b; }
     JsonValue(int i) : JsonValue(int64_t(i)) {}
     JsonValue(int64_t i) : m_type(Type::Int) { m_v.i = i; }
     JsonValue(long long i) : JsonValue(int64_t(i)) {}
@@ -148,9 +144,13 @@ private:
     // Destroys the payload and puts an empty one of `type` in its place.
     void reset(Type type);
 
+    // Every byte is set before any member is: a scalar payload is copied as one word, and the
+    // compiler, which cannot always tell which member a moved value holds, sees no uninitialised
+    // read on a path that never runs.
     union Payload {
-        Payload() {}
+        Payload() : raw{} {}
         ~Payload() {}
+        uint64_t raw[3];
         bool b;
         int64_t i;
         uint64_t u;
@@ -163,6 +163,8 @@ private:
     Type m_type = Type::Null;
     Payload m_v;
 };
+
+static_assert(sizeof(QByteArray) <= 24 && sizeof(JsonValue::Array) <= 24, "JsonValue's payload is three words");
 
 struct JsonValue::Member
 {
