@@ -1,8 +1,9 @@
 #include "agent.h"
 
 #include "channels/isaserialchannel.h"
-#include "channels/streamlistenchannel.h"
+#include "channels/unixlistenchannel.h"
 #include "channels/virtioserialchannel.h"
+#include "channels/vsocklistenchannel.h"
 #include "logging.h"
 #include "session.h"
 #include "signalrouter.h"
@@ -84,11 +85,16 @@ bool Agent::start(QString *error)
             activatedStatusFd = socket.fd;
             continue;
         }
-        auto *channel = new StreamListenChannel(socket.method, socket.address);
+        ListeningChannel *channel = nullptr;
+        if (socket.method == QLatin1String("vsock-listen"))
+            channel = new VsockListenChannel(socket.address);
+        else
+            channel = new UnixListenChannel(socket.address);
         channel->setName(socket.name);
-        channel->adoptListeningFd(socket.fd);
         connect(channel, &Channel::peerConnected, this, &Agent::onPeerConnected);
         m_channels.append(channel);
+        if (!channel->adopt(socket.fd, error))
+            return false;
         qCInfo(lcAgent).noquote() << "socket-activated channel" << socket.method << socket.address << socket.name;
     }
 
@@ -165,7 +171,7 @@ QStringList Agent::stateDump() const
         QString line = QStringLiteral("channel %1 %2: %3").arg(channel->method(), channel->path(), QLatin1String(names[int(channel->state())]));
         if (!channel->name().isEmpty())
             line += QStringLiteral(" (name %1)").arg(channel->name());
-        if (const auto *listener = qobject_cast<const StreamListenChannel *>(channel))
+        if (const auto *listener = qobject_cast<const ListeningChannel *>(channel))
             line += QStringLiteral(", %1 clients").arg(listener->connectedPeers());
         lines << line;
     }
@@ -236,7 +242,9 @@ void Agent::startStatusServer(int activatedFd)
     m_statusTracker.watchFrozenState(&m_frozen);
     m_statusServer = std::make_unique<StatusServer>(m_statusTracker);
     if (activatedFd >= 0) {
-        m_statusServer->adoptListeningFd(activatedFd);
+        QString error;
+        if (!m_statusServer->adopt(activatedFd, &error))
+            qCCritical(lcAgent).noquote() << "status socket disabled:" << error;
         return;
     }
     const StatusSocketOptions options = statusSocketOptions(m_config);

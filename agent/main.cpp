@@ -2,7 +2,6 @@
 #include "agent.h"
 #include "config.h"
 #include "daemon.h"
-#include "epolldispatcher.h"
 #include "largebuffers.h"
 #include "logging.h"
 #include "selftest.h"
@@ -105,15 +104,10 @@ int main(int argc, char **argv)
     if (config.daemonize)
         daemon::forkAndWaitForChild();
 
-    // The main thread's loop runs on epoll: Qt's poll() loop rebuilds its fd array on every
-    // wake-up, a quarter of what a guest-ping costs (issue 8). QTGA_EVENT_DISPATCHER=qt keeps Qt's
-    // loop, to compare or to rule ours out; then its poll() loop rather than the GLib one, which
-    // does more per wake-up for nothing the agent needs. QT_NO_GLIB is only for our own start-up:
-    // guest-exec children inherit the environment and must see it as it was.
-    const bool qtDispatcher = qgetenv("QTGA_EVENT_DISPATCHER") == "qt";
-    if (!qtDispatcher)
-        QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
-    const bool choseDispatcher = qtDispatcher && !qEnvironmentVariableIsSet("QT_NO_GLIB");
+    // Qt's own poll() event loop rather than its GLib one, which does more per wake-up for
+    // nothing the agent needs. QT_NO_GLIB is only for our own start-up: guest-exec children
+    // inherit the environment and must see it as it was.
+    const bool choseDispatcher = !qEnvironmentVariableIsSet("QT_NO_GLIB");
     if (choseDispatcher)
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);

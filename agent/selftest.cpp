@@ -1,6 +1,6 @@
 #include "selftest.h"
 
-#include "channels/streamlistenchannel.h"
+#include "channels/vsocklistenchannel.h"
 #include "channels/virtioserialchannel.h"
 
 #include <QDir>

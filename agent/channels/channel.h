@@ -1,9 +1,8 @@
-// The transport interface (DESIGN "Data flow"): a Channel is one configured transport; each
-// host connection it carries is a ChannelPeer, which the agent turns into a Session.
+// The transport interface: a Channel is one configured transport; each host connection it
+// carries is a ChannelPeer, which the agent turns into a Session.
 #pragma once
 
 #include <QByteArray>
-#include <QMetaMethod>
 #include <QObject>
 #include <QString>
 
@@ -15,12 +14,12 @@ class ChannelPeer : public QObject
 public:
     using QObject::QObject;
 
-    // Who consumes what the peer reads (its session): called for every read before received()
-    // is emitted, with a plain virtual call, since a signal costs more than the rest of a small
-    // request's delivery. Whoever sets it clears it before going away.
+    // Who consumes what the peer reads: its session. One consumer and one call per read, so a
+    // plain interface rather than a signal. Whoever sets it clears it before going away.
     class Reader
     {
     public:
+        // `data` may point into a buffer the peer reuses: use it before returning, never keep it.
         virtual void peerReceived(const QByteArray &data) = 0;
 
     protected:
@@ -38,39 +37,23 @@ public:
     // Drop the connection (the peer emits closed()).
     virtual void abort() = 0;
     virtual QString description() const = 0;
-    // Whether a new session should start from a clean parser (false for a virtio port whose
-    // host end came back: the framer is reset explicitly there).
     virtual bool isOpen() const = 0;
 
 Q_SIGNALS:
-    // `data` may point into the peer's read buffer: use it before returning, never keep it.
-    void received(const QByteArray &data);
     void outputDrained();
     // The host end went away; the channel may deliver the same peer again (virtio-serial).
     void hostDisconnected();
     void closed();
 
 protected:
-    // Hands what was read to the reader, then to received() if anyone ever connected to it
-    // (emitting it for nobody still costs a tenth of a small request's way through the agent).
     void deliver(const QByteArray &data)
     {
         if (m_reader)
             m_reader->peerReceived(data);
-        if (m_receivedConnected)
-            Q_EMIT received(data);
-    }
-
-    void connectNotify(const QMetaMethod &signal) override
-    {
-        if (signal == QMetaMethod::fromSignal(&ChannelPeer::received))
-            m_receivedConnected = true;
     }
 
 private:
     Reader *m_reader = nullptr;
-    // Never reset: a later receiver must not be missed.
-    bool m_receivedConnected = false;
 };
 
 class Channel : public QObject

@@ -35,11 +35,13 @@ FdStreamPeer::FdStreamPeer(int fd, QString description, EofMeaning eof, QObject 
     : ChannelPeer(parent),
       m_fd(fd),
       m_description(std::move(description)),
-      m_readNotifier(fd, QSocketNotifier::Read, [this] { onReadable(); }),
-      m_writeNotifier(fd, QSocketNotifier::Write, [this] { onWritable(); }),
+      m_readNotifier(fd, QSocketNotifier::Read),
+      m_writeNotifier(fd, QSocketNotifier::Write),
       m_eofMeaning(eof)
 {
     m_writeNotifier.setEnabled(false);
+    connect(&m_readNotifier, &QSocketNotifier::activated, this, &FdStreamPeer::onReadable);
+    connect(&m_writeNotifier, &QSocketNotifier::activated, this, &FdStreamPeer::onWritable);
 }
 
 FdStreamPeer::~FdStreamPeer()

@@ -1,10 +1,11 @@
-// A connected stream (a unix or vsock socket, or a virtio-serial port) served without blocking:
-// reads and writes are driven by socket notifiers the event loop calls directly, output is
-// queued and sent as the peer accepts it.
+// A connected stream on a plain descriptor (a vsock connection or a virtio-serial port) served
+// without blocking: QSocketNotifiers drive reads and writes, output is queued and sent as the
+// peer accepts it.
 #pragma once
 
 #include "channel.h"
-#include "epolldispatcher.h"
+
+#include <QSocketNotifier>
 
 #include <deque>
 #include <vector>
@@ -45,8 +46,8 @@ private:
 
     int m_fd;
     QString m_description;
-    DirectSocketNotifier m_readNotifier;
-    DirectSocketNotifier m_writeNotifier;
+    QSocketNotifier m_readNotifier;
+    QSocketNotifier m_writeNotifier;
     std::deque<QByteArray> m_queue;
     qsizetype m_offset = 0;      // bytes of m_queue.front() already sent
     qsizetype m_pending = 0;

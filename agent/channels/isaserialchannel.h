@@ -1,4 +1,4 @@
-// isa-serial (spec §3.2) through QSerialPort: raw 8N1 at 38400 baud, no flow control. Unlike
+// isa-serial through QSerialPort: raw 8N1 at 38400 baud, no flow control. Unlike
 // qemu-ga, which goes silent after an error or EOF on the port, the channel reopens the port
 // and carries on.
 #pragma once

@@ -6,8 +6,6 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,104 +14,21 @@ Q_LOGGING_CATEGORY(lcStatus, "qtga.status")
 
 namespace qtga {
 
-// One connected status reader: a non-blocking socket with a bounded queue of unsent lines.
-class StatusReader : public QObject
+struct StatusServer::Reader
 {
-public:
-    StatusReader(int fd, QString who, QObject *parent)
-        : QObject(parent), m_fd(fd), m_who(std::move(who)),
-          m_readNotifier(fd, QSocketNotifier::Read), m_writeNotifier(fd, QSocketNotifier::Write)
-    {
-        m_writeNotifier.setEnabled(false);
-    }
-    ~StatusReader() override { ::close(m_fd); }
-
-    const QString &who() const { return m_who; }
-    QSocketNotifier &readNotifier() { return m_readNotifier; }
-    QSocketNotifier &writeNotifier() { return m_writeNotifier; }
-
-    // False (with the reason) when the reader has to go.
-    bool send(const QByteArray &line, QString *why)
-    {
-        if (m_queue.size() - m_sent + line.size() > StatusServer::MaxQueuedBytes) {
-            *why = QStringLiteral("is not reading; dropped with %1 bytes of status unsent")
-                       .arg(m_queue.size() - m_sent + line.size());
-            return false;
-        }
-        m_queue += line;
-        return flush(why);
-    }
-
-    bool flush(QString *why)
-    {
-        while (m_sent < m_queue.size()) {
-            const ssize_t n = ::send(m_fd, m_queue.constData() + m_sent, size_t(m_queue.size() - m_sent),
-                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-                break;
-            if (n < 0) {
-                *why = goneText(errno);
-                return false;
-            }
-            m_sent += n;
-        }
-        if (m_sent == m_queue.size()) {
-            m_queue.clear();
-            m_sent = 0;
-        }
-        m_writeNotifier.setEnabled(!m_queue.isEmpty());
-        return true;
-    }
-
-    // Whatever a reader writes is read and thrown away, so that a hang-up is seen at once.
-    bool discardInput(QString *why)
-    {
-        char scratch[4096];
-        for (;;) {
-            const ssize_t n = ::recv(m_fd, scratch, sizeof scratch, MSG_DONTWAIT);
-            if (n > 0) {
-                m_ignored += n;
-                if (m_ignored > StatusServer::MaxIgnoredInput) {
-                    *why = QStringLiteral("keeps writing to the read-only status socket; dropped");
-                    return false;
-                }
-                continue;
-            }
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-                return true;
-            *why = goneText(n == 0 ? 0 : errno);
-            return false;
-        }
-    }
-
-private:
-    static QString goneText(int error)
-    {
-        if (error == 0 || error == EPIPE || error == ECONNRESET)
-            return QStringLiteral("disconnected");
-        return QStringLiteral("went away (%1)").arg(QString::fromLocal8Bit(strerror(error)));
-    }
-
-    int m_fd;
-    QString m_who;
-    QSocketNotifier m_readNotifier;
-    QSocketNotifier m_writeNotifier;
-    QByteArray m_queue;
-    qsizetype m_sent = 0;
-    qint64 m_ignored = 0;
+    QLocalSocket *socket = nullptr;  // a child of the server
+    QString who;
+    qint64 ignored = 0;
+    QString error;  // why the socket failed, if it did
 };
 
 namespace {
 
-QString peerOf(int fd)
+QString peerOf(const QLocalSocket *socket)
 {
     ucred cred{};
     socklen_t length = sizeof cred;
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) < 0)
+    if (::getsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &cred, &length) < 0)
         return QStringLiteral("(unknown peer: %1)").arg(QString::fromLocal8Bit(strerror(errno)));
     return QStringLiteral("uid %1 pid %2").arg(cred.uid).arg(cred.pid);
 }
@@ -123,6 +38,7 @@ QString peerOf(int fd)
 StatusServer::StatusServer(StatusTracker &tracker, QObject *parent) : QObject(parent), m_tracker(tracker)
 {
     connect(&tracker, &StatusTracker::changed, this, &StatusServer::broadcast);
+    connect(&m_listener, &LocalListener::newConnection, this, &StatusServer::onNewConnection);
     // Per-command messages are made only while somebody reads them.
     m_tracker.setCommandEventsWanted(false);
 }
@@ -130,21 +46,21 @@ StatusServer::StatusServer(StatusTracker &tracker, QObject *parent) : QObject(pa
 StatusServer::~StatusServer()
 {
     m_tracker.setCommandEventsWanted(true);
-    m_notifier.reset();
-    qDeleteAll(m_readers);
-    if (m_listenFd >= 0)
-        ::close(m_listenFd);
+    for (const auto &reader : m_readers) {
+        reader->socket->disconnect(this);
+        delete reader->socket;
+    }
+    m_readers.clear();
+    m_listener.close();
     if (!m_ownedPath.isEmpty())
         ::unlink(QFile::encodeName(m_ownedPath).constData());
 }
 
 bool StatusServer::listen(const StatusSocketOptions &options, QString *error)
 {
-    const int fd = listenStatusSocket(options, error);
-    if (fd < 0)
+    if (!listenStatusSocket(m_listener, options, error))
         return false;
     m_ownedPath = options.path;
-    startAccepting(fd);
     struct stat st;
     if (::lstat(QFile::encodeName(options.path).constData(), &st) == 0) {
         qCInfo(lcStatus).noquote() << "status socket" << options.path << "open, mode"
@@ -153,64 +69,63 @@ bool StatusServer::listen(const StatusSocketOptions &options, QString *error)
     return true;
 }
 
-void StatusServer::adoptListeningFd(int fd)
+bool StatusServer::adopt(int fd, QString *error)
 {
-    startAccepting(fd);
+    if (!m_listener.adopt(fd, error))
+        return false;
     qCInfo(lcStatus) << "status socket passed by socket activation";
+    return true;
 }
 
-void StatusServer::startAccepting(int fd)
+void StatusServer::onNewConnection(QLocalSocket *socket)
 {
-    m_listenFd = fd;
-    m_notifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
-    connect(m_notifier.get(), &QSocketNotifier::activated, this, &StatusServer::onAcceptable);
-}
-
-void StatusServer::onAcceptable()
-{
-    for (;;) {
-        const int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                qCWarning(lcStatus).noquote() << "accept on the status socket failed:" << strerror(errno);
-            return;
-        }
-        const QString who = peerOf(fd);
-        if (readerCount() >= MaxReaders) {
-            qCWarning(lcStatus).noquote() << QStringLiteral("refusing status reader %1: %2 readers are connected already")
-                                                 .arg(who)
-                                                 .arg(MaxReaders);
-            ::close(fd);
-            continue;
-        }
-        // Keeps the kernel's share of a stalled reader's backlog small, too.
-        const int sendBuffer = int(MaxQueuedBytes);
-        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
-        auto *reader = new StatusReader(fd, who, this);
-        m_readers.push_back(reader);
-        m_tracker.setCommandEventsWanted(true);
-        qCInfo(lcStatus).noquote() << "status reader" << who << "connected," << readerCount() << "connected now";
-        connect(&reader->readNotifier(), &QSocketNotifier::activated, this, [this, reader] {
-            QString why;
-            if (!reader->discardInput(&why)) {
-                removeReader(reader, why);
-            }
-        });
-        connect(&reader->writeNotifier(), &QSocketNotifier::activated, this, [this, reader] {
-            QString why;
-            if (!reader->flush(&why)) {
-                removeReader(reader, why);
-            }
-        });
-        const QByteArray snapshot = status::encodeMessage(
-            status::StatusMessage::makeSnapshot(m_tracker.current(), QDateTime::currentDateTimeUtc()));
-        QString why;
-        if (!reader->send(snapshot, &why)) {
-            removeReader(reader, why);
-        }
+    socket->setParent(this);
+    auto owned = std::make_unique<Reader>();
+    owned->socket = socket;
+    owned->who = peerOf(socket);
+    if (readerCount() >= MaxReaders) {
+        qCWarning(lcStatus).noquote() << QStringLiteral("refusing status reader %1: %2 readers are connected already")
+                                             .arg(owned->who)
+                                             .arg(MaxReaders);
+        delete socket;
+        return;
     }
+    // Keeps the kernel's share of a stalled reader's backlog small, too.
+    const int sendBuffer = int(MaxQueuedBytes);
+    ::setsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
+    // What a reader writes is only counted and dropped; no need to hold much of it.
+    socket->setReadBufferSize(4096);
+    Reader *reader = owned.get();
+    m_readers.push_back(std::move(owned));
+    m_tracker.setCommandEventsWanted(true);
+    qCInfo(lcStatus).noquote() << "status reader" << reader->who << "connected," << readerCount() << "connected now";
+    connect(socket, &QLocalSocket::readyRead, this, [this, reader] {
+        reader->ignored += reader->socket->skip(reader->socket->bytesAvailable());
+        if (reader->ignored > MaxIgnoredInput)
+            removeReader(reader, QStringLiteral("keeps writing to the read-only status socket; dropped"));
+    });
+    connect(socket, &QLocalSocket::errorOccurred, this, [reader](QLocalSocket::LocalSocketError error) {
+        if (error != QLocalSocket::PeerClosedError)
+            reader->error = reader->socket->errorString();
+    });
+    connect(socket, &QLocalSocket::disconnected, this, [this, reader] {
+        removeReader(reader, reader->error.isEmpty() ? QStringLiteral("disconnected")
+                                                     : QStringLiteral("went away (%1)").arg(reader->error));
+    });
+    send(reader, status::encodeMessage(status::StatusMessage::makeSnapshot(m_tracker.current(), QDateTime::currentDateTimeUtc())));
+}
+
+bool StatusServer::send(Reader *reader, const QByteArray &line)
+{
+    QLocalSocket *socket = reader->socket;
+    const qint64 queued = socket->bytesToWrite() + line.size();
+    if (queued > MaxQueuedBytes) {
+        removeReader(reader, QStringLiteral("is not reading; dropped with %1 bytes of status unsent").arg(queued));
+        return false;
+    }
+    socket->write(line);
+    socket->flush();
+    return true;
 }
 
 void StatusServer::broadcast(const status::StatusMessage &message)
@@ -218,28 +133,27 @@ void StatusServer::broadcast(const status::StatusMessage &message)
     if (m_readers.empty())
         return;
     const QByteArray line = status::encodeMessage(message);
-    const std::vector<StatusReader *> readers = m_readers;
-    for (StatusReader *reader : readers) {
-        QString why;
-        if (!reader->send(line, &why)) {
-            removeReader(reader, why);
-        }
-    }
+    std::vector<Reader *> readers;
+    for (const auto &reader : m_readers)
+        readers.push_back(reader.get());
+    for (Reader *reader : readers)
+        send(reader, line);
 }
 
-void StatusServer::removeReader(StatusReader *reader, const QString &why)
+void StatusServer::removeReader(Reader *reader, const QString &why)
 {
     if (why == QLatin1String("disconnected"))
-        qCInfo(lcStatus).noquote() << "status reader" << reader->who() << why;
+        qCInfo(lcStatus).noquote() << "status reader" << reader->who << why;
     else
-        qCWarning(lcStatus).noquote() << "status reader" << reader->who() << why;
-    m_readers.erase(std::remove(m_readers.begin(), m_readers.end(), reader), m_readers.end());
+        qCWarning(lcStatus).noquote() << "status reader" << reader->who << why;
+    // Its own signals may be on the stack: no more of them, and the socket goes later.
+    reader->socket->disconnect(this);
+    reader->socket->abort();
+    reader->socket->deleteLater();
+    const auto it = std::find_if(m_readers.begin(), m_readers.end(), [reader](const auto &r) { return r.get() == reader; });
+    m_readers.erase(it);
     if (m_readers.empty())
         m_tracker.setCommandEventsWanted(false);
-    reader->readNotifier().setEnabled(false);
-    reader->writeNotifier().setEnabled(false);
-    // It may be inside one of its own notifiers' signals.
-    reader->deleteLater();
 }
 
 } // namespace qtga

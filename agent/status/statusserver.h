@@ -4,17 +4,16 @@
 // that lets MaxQueuedBytes pile up is dropped.
 #pragma once
 
+#include "channels/locallistener.h"
 #include "statussocket.h"
 
 #include <QObject>
-#include <QSocketNotifier>
 
 #include <memory>
 #include <vector>
 
 namespace qtga {
 
-class StatusReader;
 class StatusTracker;
 
 namespace status {
@@ -36,22 +35,23 @@ public:
     // Creates the socket file (see listenStatusSocket); it is removed again on destruction.
     bool listen(const StatusSocketOptions &options, QString *error);
     // A socket passed by socket activation: its mode and group are the activator's business.
-    void adoptListeningFd(int fd);
+    bool adopt(int fd, QString *error);
 
     int readerCount() const { return int(m_readers.size()); }
 
 private:
-    void startAccepting(int fd);
-    void onAcceptable();
+    struct Reader;
+    void onNewConnection(QLocalSocket *socket);
     void broadcast(const status::StatusMessage &message);
+    // False when the reader had to go (it is removed then).
+    bool send(Reader *reader, const QByteArray &line);
     // Logs why (a warning unless it merely disconnected) and lets the reader go.
-    void removeReader(StatusReader *reader, const QString &why);
+    void removeReader(Reader *reader, const QString &why);
 
     StatusTracker &m_tracker;
-    int m_listenFd = -1;
+    LocalListener m_listener;
     QString m_ownedPath;  // the file to remove at exit (not an activated socket's)
-    std::unique_ptr<QSocketNotifier> m_notifier;
-    std::vector<StatusReader *> m_readers;  // children of this object
+    std::vector<std::unique_ptr<Reader>> m_readers;
 };
 
 } // namespace qtga

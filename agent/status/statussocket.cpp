@@ -1,17 +1,17 @@
 #include "statussocket.h"
 
+#include "channels/locallistener.h"
 #include "config.h"
 #include "statusprotocol.h"
 
 #include <QFile>
 #include <QFileInfo>
+#include <QLocalSocket>
 #include <QLoggingCategory>
 
 #include <cerrno>
-#include <cstddef>
 #include <cstring>
 #include <grp.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -27,20 +27,9 @@ QString systemError()
     return QString::fromLocal8Bit(strerror(errno));
 }
 
-bool socketAddress(const QByteArray &native, sockaddr_un *addr, socklen_t *length)
-{
-    *addr = sockaddr_un{};
-    if (native.isEmpty() || size_t(native.size()) >= sizeof(addr->sun_path))
-        return false;
-    addr->sun_family = AF_UNIX;
-    std::memcpy(addr->sun_path, native.constData(), size_t(native.size()));
-    *length = socklen_t(offsetof(sockaddr_un, sun_path) + size_t(native.size()) + 1);
-    return true;
-}
-
 // A socket file nobody listens on is left over from an agent that died; one that answers
 // belongs to a running agent and must not be taken over.
-bool removeStaleSocket(const QString &path, const sockaddr_un &addr, socklen_t length, QString *error)
+bool removeStaleSocket(const QString &path, QString *error)
 {
     const QByteArray native = QFile::encodeName(path);
     struct stat st;
@@ -54,14 +43,10 @@ bool removeStaleSocket(const QString &path, const sockaddr_un &addr, socklen_t l
         *error = QStringLiteral("%1 exists and is not a socket; not replacing it").arg(path);
         return false;
     }
-    const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (probe < 0) {
-        *error = QStringLiteral("socket: %1").arg(systemError());
-        return false;
-    }
-    const bool alive = ::connect(probe, reinterpret_cast<const sockaddr *>(&addr), length) == 0;
-    ::close(probe);
-    if (alive) {
+    QLocalSocket probe;
+    probe.connectToServer(path);
+    // A listener with a full backlog does not answer in time either: it is alive.
+    if (probe.waitForConnected(1000) || probe.error() == QLocalSocket::SocketTimeoutError) {
         *error = QStringLiteral("%1 is in use by another running agent").arg(path);
         return false;
     }
@@ -98,52 +83,19 @@ StatusSocketOptions statusSocketOptions(const Config &config)
     return options;
 }
 
-int listenStatusSocket(const StatusSocketOptions &options, QString *error)
+bool listenStatusSocket(LocalListener &listener, const StatusSocketOptions &options, QString *error)
 {
     const QString &path = options.path;
-    const QByteArray native = QFile::encodeName(path);
-    sockaddr_un addr;
-    socklen_t length;
-    if (!socketAddress(native, &addr, &length)) {
+    if (path.isEmpty() || size_t(QFile::encodeName(path).size()) >= sizeof(sockaddr_un::sun_path)) {
         *error = QStringLiteral("status socket path '%1' is empty or too long").arg(path);
-        return -1;
+        return false;
     }
     const QString dir = QFileInfo(path).absolutePath();
     if (::mkdir(QFile::encodeName(dir).constData(), 0755) < 0 && errno != EEXIST) {
         *error = QStringLiteral("mkdir %1: %2").arg(dir, systemError());
-        return -1;
+        return false;
     }
-    if (!removeStaleSocket(path, addr, length, error))
-        return -1;
-
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        *error = QStringLiteral("socket: %1").arg(systemError());
-        return -1;
-    }
-    // The file is born with the final mode; until listen() below, connecting is refused, so
-    // nobody gets in before the group is set as well.
-    const mode_t oldMask = ::umask(mode_t(~options.mode & 0777));
-    const int bound = ::bind(fd, reinterpret_cast<const sockaddr *>(&addr), length);
-    const int bindErrno = errno;
-    ::umask(oldMask);
-    if (bound < 0) {
-        *error = QStringLiteral("bind %1: %2").arg(path, QString::fromLocal8Bit(strerror(bindErrno)));
-        ::close(fd);
-        return -1;
-    }
-    const gid_t gid = groupId(options.group);
-    if (::lchown(native.constData(), uid_t(-1), gid) < 0) {
-        // Only root may hand the file to any group; the mode still holds.
-        qCWarning(lcStatus).noquote() << "cannot give" << path << "to group" << gid << ":" << systemError();
-    }
-    if (::listen(fd, 16) < 0) {
-        *error = QStringLiteral("listen %1: %2").arg(path, systemError());
-        ::close(fd);
-        ::unlink(native.constData());
-        return -1;
-    }
-    return fd;
+    return removeStaleSocket(path, error) && listener.listen(path, mode_t(options.mode), groupId(options.group), error);
 }
 
 } // namespace qtga

@@ -8,6 +8,7 @@
 namespace qtga {
 
 struct Config;
+class LocalListener;
 
 struct StatusSocketOptions
 {
@@ -20,9 +21,9 @@ struct StatusSocketOptions
 // empty value or "none"), mode and group.
 StatusSocketOptions statusSocketOptions(const Config &config);
 
-// Returns a listening, non-blocking, close-on-exec socket, or -1 with a message that names the
-// call, the path and strerror(errno). A missing last directory of the path is created (0755).
-// A group that does not exist falls back to root's group with a warning in the log.
-int listenStatusSocket(const StatusSocketOptions &options, QString *error);
+// Creates the status socket on `listener`, or returns false with a message that names the step
+// and the path. A missing last directory of the path is created (0755). A group that does not
+// exist falls back to root's group with a warning in the log.
+bool listenStatusSocket(LocalListener &listener, const StatusSocketOptions &options, QString *error);
 
 } // namespace qtga

@@ -1,7 +1,7 @@
 #include "statustracker.h"
 
 #include "channels/channel.h"
-#include "channels/streamlistenchannel.h"
+#include "channels/listeningchannel.h"
 #include "dispatch/dispatcher.h"
 #include "frozenstate.h"
 #include "qtga_version.h"
@@ -33,7 +33,7 @@ status::ChannelState stateOf(Channel::State state)
 // A listening socket serves any number of clients; a device carries one host or none.
 int clientsOf(const Channel *channel)
 {
-    if (const auto *listening = qobject_cast<const StreamListenChannel *>(channel))
+    if (const auto *listening = qobject_cast<const ListeningChannel *>(channel))
         return listening->connectedPeers();
     return channel->state() == Channel::State::HostConnected ? 1 : 0;
 }

@@ -1,13 +1,13 @@
-// Creating the status socket file (agent/status/statussocket.h): mode and group are in place
-// before listen(), a stale file is replaced, a live agent's socket and foreign files are left
+// Creating the status socket file (agent/status/statussocket.h): the final mode and group, a
+// stale file is replaced, a live agent's socket and foreign files are left
 // alone, and the missing last directory is created.
+#include "channels/locallistener.h"
 #include "status/statussocket.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <fcntl.h>
 #include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -66,10 +66,10 @@ private Q_SLOTS:
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("status.sock")); }
-    int listen(const StatusSocketOptions &options, QString *error = nullptr);
+    bool listen(const StatusSocketOptions &options, QString *error = nullptr);
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    QList<int> m_fds;
+    std::vector<std::unique_ptr<LocalListener>> m_listeners;
 };
 
 void tst_StatusSocket::init()
@@ -80,19 +80,18 @@ void tst_StatusSocket::init()
 
 void tst_StatusSocket::cleanup()
 {
-    for (int fd : std::as_const(m_fds))
-        ::close(fd);
-    m_fds.clear();
+    m_listeners.clear();
     m_dir.reset();
 }
 
-int tst_StatusSocket::listen(const StatusSocketOptions &options, QString *error)
+bool tst_StatusSocket::listen(const StatusSocketOptions &options, QString *error)
 {
     QString ignored;
-    const int fd = listenStatusSocket(options, error ? error : &ignored);
-    if (fd >= 0)
-        m_fds.append(fd);
-    return fd;
+    auto listener = std::make_unique<LocalListener>();
+    if (!listenStatusSocket(*listener, options, error ? error : &ignored))
+        return false;
+    m_listeners.push_back(std::move(listener));
+    return true;
 }
 
 void tst_StatusSocket::modeSetAtCreation_data()
@@ -108,15 +107,13 @@ void tst_StatusSocket::modeSetAtCreation()
     QFETCH(int, mode);
     // A permissive umask of the caller must not widen the socket, a strict one not narrow it.
     const mode_t old = ::umask(0);
-    const int fd = listen({path(), mode, QString::number(::getegid())});
+    const bool listening = listen({path(), mode, QString::number(::getegid())});
     ::umask(old);
-    QVERIFY(fd >= 0);
+    QVERIFY(listening);
     const struct stat st = statOf(path());
     QVERIFY(S_ISSOCK(st.st_mode));
     QCOMPARE(int(st.st_mode & 07777), mode);
     QVERIFY(canConnect(path()));
-    const int flags = ::fcntl(fd, F_GETFD);
-    QVERIFY(flags & FD_CLOEXEC);
 }
 
 void tst_StatusSocket::groupByName()
@@ -126,7 +123,7 @@ void tst_StatusSocket::groupByName()
     const std::optional<gid_t> gid = otherGroup();
     if (!gid)
         QSKIP("no second group on this machine");
-    QVERIFY(listen({path(), 0660, QString::fromLocal8Bit(::getgrgid(*gid)->gr_name)}) >= 0);
+    QVERIFY(listen({path(), 0660, QString::fromLocal8Bit(::getgrgid(*gid)->gr_name)}));
     QCOMPARE(statOf(path()).st_gid, *gid);
 }
 
@@ -136,29 +133,28 @@ void tst_StatusSocket::missingGroupFallsBackToRoot()
         QSKIP("only root may give a file to group 0");
     QTest::ignoreMessage(QtWarningMsg,
                          "group no-such-group-qtga does not exist; the status socket gets group 0 (root)");
-    QVERIFY(listen({path(), 0660, QStringLiteral("no-such-group-qtga")}) >= 0);
+    QVERIFY(listen({path(), 0660, QStringLiteral("no-such-group-qtga")}));
     QCOMPARE(statOf(path()).st_gid, gid_t(0));
 }
 
 void tst_StatusSocket::staleSocketReplaced()
 {
-    // A socket file whose listener died: bound, then closed.
-    const int dead = listen({path(), 0600, QString::number(::getegid())});
-    QVERIFY(dead >= 0);
-    ::close(m_fds.takeLast());
+    // A socket file whose listener is gone (closing leaves the file, as a crash would).
+    QVERIFY(listen({path(), 0600, QString::number(::getegid())}));
+    m_listeners.clear();
     QVERIFY(!canConnect(path()));
     QString error;
-    QVERIFY2(listen({path(), 0660, QString::number(::getegid())}, &error) >= 0, qPrintable(error));
+    QVERIFY2(listen({path(), 0660, QString::number(::getegid())}, &error), qPrintable(error));
     QCOMPARE(int(statOf(path()).st_mode & 0777), 0660);
     QVERIFY(canConnect(path()));
 }
 
 void tst_StatusSocket::liveSocketLeftAlone()
 {
-    QVERIFY(listen({path(), 0600, QString::number(::getegid())}) >= 0);
+    QVERIFY(listen({path(), 0600, QString::number(::getegid())}));
     const ino_t inode = statOf(path()).st_ino;
     QString error;
-    QCOMPARE(listen({path(), 0660, QString::number(::getegid())}, &error), -1);
+    QVERIFY(!listen({path(), 0660, QString::number(::getegid())}, &error));
     QCOMPARE(error, path() + QStringLiteral(" is in use by another running agent"));
     QCOMPARE(statOf(path()).st_ino, inode);
 }
@@ -170,7 +166,7 @@ void tst_StatusSocket::regularFileLeftAlone()
     file.write("precious");
     file.close();
     QString error;
-    QCOMPARE(listen({path(), 0660, QString::number(::getegid())}, &error), -1);
+    QVERIFY(!listen({path(), 0660, QString::number(::getegid())}, &error));
     QCOMPARE(error, path() + QStringLiteral(" exists and is not a socket; not replacing it"));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), QByteArray("precious"));
@@ -179,7 +175,7 @@ void tst_StatusSocket::regularFileLeftAlone()
 void tst_StatusSocket::missingDirectoryCreated()
 {
     const QString nested = m_dir->filePath(QStringLiteral("qtga/status.sock"));
-    QVERIFY(listen({nested, 0660, QString::number(::getegid())}) >= 0);
+    QVERIFY(listen({nested, 0660, QString::number(::getegid())}));
     QCOMPARE(int(statOf(m_dir->filePath(QStringLiteral("qtga"))).st_mode & 0777), 0755);
     QVERIFY(canConnect(nested));
 }
@@ -188,7 +184,7 @@ void tst_StatusSocket::pathTooLong()
 {
     QString error;
     const QString longPath = m_dir->filePath(QString(200, u'x'));
-    QCOMPARE(listen({longPath, 0660, QStringLiteral("0")}, &error), -1);
+    QVERIFY(!listen({longPath, 0660, QStringLiteral("0")}, &error));
     QCOMPARE(error, QStringLiteral("status socket path '%1' is empty or too long").arg(longPath));
 }
 

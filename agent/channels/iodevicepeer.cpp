@@ -1,0 +1,116 @@
+#include "iodevicepeer.h"
+
+#include <QLocalSocket>
+#include <QLoggingCategory>
+#include <QSerialPort>
+
+#include <sys/socket.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcChannel)
+
+namespace qtga {
+
+namespace {
+// Most requests fit many times over; a multi-megabyte guest-file-write arrives in few reads.
+constexpr qint64 ReadChunk = 256 * 1024;
+}
+
+IoDevicePeer::IoDevicePeer(QIODevice *device, QString description, QObject *parent)
+    : ChannelPeer(parent), m_device(device), m_description(std::move(description))
+{
+    m_device->setParent(this);
+    connect(m_device, &QIODevice::readyRead, this, &IoDevicePeer::deliverAvailable);
+    connect(m_device, &QIODevice::bytesWritten, this, [this] {
+        if (m_device->bytesToWrite() == 0)
+            Q_EMIT outputDrained();
+    });
+}
+
+void IoDevicePeer::write(const QByteArray &data)
+{
+    if (!m_closed)
+        m_device->write(data);
+}
+
+void IoDevicePeer::setReadEnabled(bool enabled)
+{
+    m_readEnabled = enabled;
+    // Input that arrived while reading was paused sits in the device; no readyRead() will say
+    // so again. Delivered from the event loop, not from inside the session that resumed.
+    if (enabled && m_device->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &IoDevicePeer::deliverAvailable, Qt::QueuedConnection);
+}
+
+void IoDevicePeer::deliverAvailable()
+{
+    while (m_readEnabled && !m_closed && m_device->bytesAvailable() > 0)
+        deliver(m_device->read(ReadChunk));
+}
+
+void IoDevicePeer::finish()
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    Q_EMIT closed();
+}
+
+LocalSocketPeer::LocalSocketPeer(QLocalSocket *socket, QString description, QObject *parent)
+    : IoDevicePeer(socket, std::move(description), parent), m_socket(socket)
+{
+    m_socket->setReadBufferSize(ReadBufferSize);
+    // Multi-megabyte answers (file reads, exec output) leave in a few large writes instead of
+    // hundreds of small ones. As root the system-wide cap does not apply.
+    const int sendBuffer = 4 << 20;
+    const int fd = int(m_socket->socketDescriptor());
+    if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sendBuffer, sizeof sendBuffer) < 0)
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
+    connect(m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError error) {
+        // Unlike qemu-ga, a reset connection ends only this client, never the agent.
+        if (error != QLocalSocket::PeerClosedError)
+            qCInfo(lcChannel).noquote() << this->description() << "error:" << m_socket->errorString();
+    });
+    connect(m_socket, &QLocalSocket::disconnected, this, [this] {
+        qCDebug(lcChannel).noquote() << this->description() << "closed by peer";
+        finish();
+    });
+}
+
+void LocalSocketPeer::flush()
+{
+    m_socket->flush();
+}
+
+void LocalSocketPeer::abort()
+{
+    m_socket->abort();
+    finish();
+}
+
+SerialPortPeer::SerialPortPeer(QSerialPort *port, QObject *parent)
+    : IoDevicePeer(port, QStringLiteral("isa-serial:%1").arg(port->portName()), parent), m_port(port)
+{
+    // Bounded: when it is full QSerialPort stops reading and the tty's own buffer holds the rest.
+    m_port->setReadBufferSize(ReadBufferSize);
+    connect(m_port, &QSerialPort::errorOccurred, this, [this](QSerialPort::SerialPortError error) {
+        if (error == QSerialPort::NoError || error == QSerialPort::TimeoutError)
+            return;
+        // A hung-up or vanished port keeps failing every read: give it up and let the channel
+        // reopen it, instead of spinning on it.
+        qCInfo(lcChannel).noquote() << description() << "error:" << m_port->errorString();
+        abort();
+    });
+}
+
+void SerialPortPeer::flush()
+{
+    m_port->flush();
+}
+
+void SerialPortPeer::abort()
+{
+    m_port->close();
+    finish();
+}
+
+} // namespace qtga

@@ -1,0 +1,29 @@
+#include "listeningchannel.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcChannel, "qtga.channel")
+
+namespace qtga {
+
+QString ListeningChannel::nextPeerDescription()
+{
+    return QStringLiteral("%1:%2#%3").arg(method(), name().isEmpty() ? path() : name()).arg(++m_accepted);
+}
+
+void ListeningChannel::addPeer(ChannelPeer *peer)
+{
+    peer->setParent(this);
+    ++m_peers;
+    setState(State::HostConnected);
+    connect(peer, &ChannelPeer::closed, this, [this, peer] {
+        --m_peers;
+        if (m_peers == 0 && isListening())
+            setState(State::Listening);
+        peer->deleteLater();
+    });
+    qCDebug(lcChannel).noquote() << "accepted" << peer->description();
+    Q_EMIT peerConnected(peer);
+}
+
+} // namespace qtga
