@@ -42,7 +42,7 @@ public:
     JsonValue finish();
 
     // Free bytes kept before and after the finished JSON string, so that the response line can
-    // be made around it in place (Dispatcher::responseLine).
+    // be made around it in place (responseLine() in dispatch/responselines.h).
     static constexpr qsizetype SpliceRoom = 256;
 
 private:

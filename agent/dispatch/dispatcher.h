@@ -1,22 +1,19 @@
-// Turns one framed request into one response line (spec §1.4-1.5): request member checks,
-// command lookup, allow/block/freeze filters, argument schema, execution, response shape.
+// Turns one framed request into one response line: the request's checks (requestcheck.h), the
+// command filters (commandfilter.h), running it (commandexecutor.h) and the answer
+// (responselines.h); then tells the observers.
 #pragma once
 
 #include "commandcontext.h"
+#include "commandexecutor.h"
+#include "commandfilter.h"
 #include "commandregistry.h"
 #include "qgaframer.h"
 
-#include <QMutex>
 #include <QObject>
-#include <QReadWriteLock>
-#include <QSet>
 #include <QStringList>
-#include <QThreadPool>
 #include <QTimer>
 
-#include <atomic>
 #include <functional>
-#include <optional>
 #include <vector>
 
 namespace qtga {
@@ -33,8 +30,7 @@ struct FinishedCommand
 };
 
 // Told about every command that ran (not about parse or request-shape errors), on the
-// dispatcher's thread, right after its answer went out. A plain call: a signal with two
-// receivers cost more than the audit log and the status tracker do with it.
+// dispatcher's thread, right after its answer went out.
 class CommandObserver
 {
 public:
@@ -57,27 +53,19 @@ public:
 
     const CommandRegistry &registry() const { return m_registry; }
 
-    // §4.4: the allow list (if any) selects, the block list removes, frozen state overrides both.
+    void setRpcLists(const QStringList &allow, const QStringList &block) { m_filter.setRpcLists(allow, block); }
     // Thread-safe: freeze and thaw change the frozen state from worker threads.
-    void setRpcLists(const QStringList &allow, const QStringList &block);
-    void setFrozen(bool frozen);
-    bool isFrozen() const { return m_frozen.load(); }
-    bool isEnabled(const QByteArray &name) const;
-    // The same for a command of the registry, without a lock or a lookup.
-    bool isEnabled(const CommandDescriptor &cmd) const;
+    void setFrozen(bool frozen) { m_filter.setFrozen(frozen); }
+    bool isFrozen() const { return m_filter.isFrozen(); }
+    bool isEnabled(const CommandDescriptor &cmd) const { return m_filter.isEnabled(cmd); }
 
-    // Handles one framer event. `requester` guards the responder: if it is destroyed before a
-    // worker command finishes, the response is dropped.
-    // `client` names the peer in the audit log. A worker command takes over the event's
-    // arguments.
+    // Handles one framer event. `requester`, when given, guards the responder: if it is
+    // destroyed before a worker command finishes, the answer is dropped. `client` names the
+    // peer for the observers.
     void handle(QgaFramer::Event event, QObject *requester, const QString &client, Responder respond);
 
-    // Runs `job` on a worker thread with exclusive filesystem access, as an Exclusive command
-    // runs (the freeze watchdog's thaw).
-    void runExclusive(std::function<void()> job);
-
-    // Waits for running worker commands (used at shutdown).
-    void waitForWorkers();
+    void runExclusive(std::function<void()> job) { m_executor.runExclusive(std::move(job)); }
+    void waitForWorkers() { m_executor.waitForWorkers(); }
 
     // Buffers this large stay on the heap after use (see main.cpp); once one has been used, the
     // dispatcher hands free heap memory back to the system a second after the last of them.
@@ -85,36 +73,19 @@ public:
     static constexpr qsizetype LargeBuffer = 256 * 1024;
     void noteLargeBuffer();
 
-    static QByteArray errorLine(const QByteArray &cls, const QByteArray &desc, const JsonValue *id);
-
     // Observers remove themselves before they go away.
     void addObserver(CommandObserver *observer);
     void removeObserver(CommandObserver *observer);
 
 private:
-    void notifyFinished(const FinishedCommand &command);
-    void recomputeEnabled();
-    // The complete response line for a finished command; empty for a success that sends
-    // nothing. Thread-safe.
-    static QByteArray responseLine(const CommandDescriptor &cmd, CommandOutcome outcome, bool delimit,
-                                   const std::optional<JsonValue> &id);
-
     const CommandRegistry &m_registry;
-    AgentServices &m_services;
+    CommandFilter m_filter;
+    CommandExecutor m_executor;
     std::vector<CommandObserver *> m_observers;
-    mutable QMutex m_filterMutex;  // guards the two lists and recomputing the flags
-    QSet<QByteArray> m_allow;
-    QSet<QByteArray> m_block;
-    // One flag per command, by its index in the registry, read without the lock. Sized when
-    // recomputed after the registry grew, which happens before any request is handled.
-    std::vector<std::atomic<bool>> m_enabled;
-    std::atomic<bool> m_frozen{false};
-    QThreadPool m_workers;
     // Hands freed heap memory back to the system a second after activity began (see main.cpp:
     // large buffers stay on the heap to be reused while requests keep coming).
     QTimer m_trimTimer;
     quint64 m_largeBuffersSinceTrim = 0;
-    QReadWriteLock m_fsLock;
 };
 
 } // namespace qtga
