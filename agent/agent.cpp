@@ -4,9 +4,9 @@
 #include "channels/unixlistenchannel.h"
 #include "channels/virtioserialchannel.h"
 #include "channels/vsocklistenchannel.h"
-#include "logging.h"
+#include "process/logging.h"
 #include "session.h"
-#include "signalrouter.h"
+#include "process/signalrouter.h"
 #include "status/statusserver.h"
 
 #include <QCoreApplication>

@@ -3,15 +3,15 @@
 #pragma once
 
 #include "auditlog.h"
-#include "commands/execprocesstable.h"
-#include "commands/filehandletable.h"
+#include "engines/execprocesstable.h"
+#include "engines/filehandletable.h"
 #include "config.h"
-#include "socketactivation.h"
+#include "process/socketactivation.h"
 #include "dispatch/commandcontext.h"
 #include "dispatch/commandregistry.h"
 #include "dispatch/dispatcher.h"
 #include "frozenstate.h"
-#include "sdnotify.h"
+#include "process/sdnotify.h"
 #include "state.h"
 #include "status/statustracker.h"
 

@@ -1,8 +1,8 @@
 #include "frozenstate.h"
 
-#include "daemon.h"
+#include "process/daemon.h"
 #include "dispatch/dispatcher.h"
-#include "logging.h"
+#include "process/logging.h"
 #include "state.h"
 
 #include <QLoggingCategory>

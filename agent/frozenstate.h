@@ -7,7 +7,7 @@
 // that owns this object.
 #pragma once
 
-#include "commands/fsfreezer.h"
+#include "engines/fsfreezer.h"
 
 #include <QMutex>
 #include <QObject>

@@ -1,12 +1,12 @@
 // qtga-agent: options -> Config -> Agent -> exec().
 #include "agent.h"
 #include "config.h"
-#include "daemon.h"
+#include "process/daemon.h"
 #include "largebuffers.h"
-#include "logging.h"
+#include "process/logging.h"
 #include "selftest.h"
 #include "status/statussocket.h"
-#include "socketactivation.h"
+#include "process/socketactivation.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>

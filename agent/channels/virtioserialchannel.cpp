@@ -1,7 +1,7 @@
 #include "virtioserialchannel.h"
 
 #include "fdstreampeer.h"
-#include "signalrouter.h"
+#include "process/signalrouter.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 // guest-file-open/-close/-read/-write/-seek/-flush (spec §5.2): stdio streams on non-blocking,
 // close-on-exec descriptors, with qemu-ga's handle numbers, flush/seek rules and error texts.
 #include "base64.h"
-#include "filehandletable.h"
+#include "engines/filehandletable.h"
 #include "largebuffers.h"
 
 #include "dispatch/commandcontext.h"

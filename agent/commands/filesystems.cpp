@@ -1,7 +1,7 @@
 // guest-get-fsinfo and guest-get-disks (spec §5.11).
-#include "blockdevices.h"
+#include "engines/blockdevices.h"
 #include "dispatch/commandregistry.h"
-#include "fsfreezer.h"
+#include "engines/fsfreezer.h"
 
 #include <sys/statvfs.h>
 

@@ -3,7 +3,7 @@
 #include "dispatch/commandcontext.h"
 #include "dispatch/commandregistry.h"
 #include "frozenstate.h"
-#include "fsfreezer.h"
+#include "engines/fsfreezer.h"
 
 namespace qtga {
 

@@ -1,6 +1,6 @@
 // guest-get-vcpus, guest-set-vcpus and the memory block commands (spec §5.10, §5.13).
 #include "dispatch/commandregistry.h"
-#include "hotplug.h"
+#include "engines/hotplug.h"
 
 namespace qtga {
 

@@ -1,6 +1,6 @@
 // guest-network-get-interfaces and guest-network-get-route (spec §5.9, §5.18).
 #include "dispatch/commandregistry.h"
-#include "procparsers.h"
+#include "engines/procparsers.h"
 
 #include <QLoggingCategory>
 

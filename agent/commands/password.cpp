@@ -1,7 +1,7 @@
 // guest-set-user-password (spec §5.12): "<user>:<password>\n" into chpasswd's stdin. Neither the
 // password nor the line holding it is ever logged.
 #include "base64.h"
-#include "childprocess.h"
+#include "engines/childprocess.h"
 
 #include "dispatch/commandregistry.h"
 

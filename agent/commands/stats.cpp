@@ -1,6 +1,6 @@
 // guest-get-diskstats, guest-get-cpustats and guest-get-load (spec §5.17, §2.3).
 #include "dispatch/commandregistry.h"
-#include "procparsers.h"
+#include "engines/procparsers.h"
 
 #include <QLoggingCategory>
 

@@ -1,5 +1,5 @@
 // Time (guest-get-time, guest-set-time) and, later, shutdown and the rest of the machine-wide commands.
-#include "childprocess.h"
+#include "engines/childprocess.h"
 
 #include "dispatch/commandregistry.h"
 

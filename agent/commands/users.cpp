@@ -1,6 +1,6 @@
 // Who and what the guest is: guest-get-users (§5.14), guest-get-host-name, guest-get-osinfo
 // (§5.15) and guest-get-timezone (§2.3).
-#include "osrelease.h"
+#include "engines/osrelease.h"
 
 #include "dispatch/commandregistry.h"
 

@@ -1,6 +1,6 @@
 // Disk addresses and the disk list from fake sysfs trees (spec §5.11): controllers recognised
 // by their driver, bridges walked, dm/md slaves expanded, partitions, zero-sized disks skipped.
-#include "commands/blockdevices.h"
+#include "engines/blockdevices.h"
 #include "jsonwriter.h"
 
 #include <QDir>

@@ -1,6 +1,6 @@
 // The guest-exec process table on its own: exit through pidfd and through SIGCHLD, and the
 // limits on finished records nobody asks for.
-#include "commands/execprocesstable.h"
+#include "engines/execprocesstable.h"
 
 #include <QSignalSpy>
 #include <QTest>

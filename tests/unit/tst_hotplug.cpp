@@ -1,6 +1,6 @@
 // vCPU and memory block hot-(un)plug against fake sysfs trees (spec §5.10, §5.13). The real
 // /sys is never written: every tree lives in a temporary directory.
-#include "commands/hotplug.h"
+#include "engines/hotplug.h"
 #include "jsonwriter.h"
 
 #include <QDateTime>

@@ -1,6 +1,6 @@
 // os-release parsing and value processing as qemu-ga does it (spec §5.15). The expected values
 // were taken from Debian's qemu-ga 7.2 with QGA_OS_RELEASE pointing at each text.
-#include "commands/osrelease.h"
+#include "engines/osrelease.h"
 
 #include <QTest>
 

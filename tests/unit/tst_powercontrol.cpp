@@ -1,7 +1,7 @@
 // guest-shutdown and guest-suspend-* decisions (spec §5.7, §5.8) with stand-in helpers: every
 // program is a script in a temporary directory that records how it was called, PATH points
 // only there, and the power state file is a plain file. Nothing real is ever run.
-#include "commands/powercontrol.h"
+#include "engines/powercontrol.h"
 
 #include <QFile>
 #include <QLoggingCategory>
