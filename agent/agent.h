@@ -41,7 +41,7 @@ public:
     // What SIGHUP re-reads: the same command line and default config path as at start-up.
     void setReloadSource(QStringList arguments, QString defaultConfigPath);
 
-    // Sockets passed by systemd-style activation replace -m/-p (spec §3.5).
+    // Sockets passed by systemd-style activation replace -m/-p.
     void setActivatedSockets(QList<ActivatedSocket> sockets) { m_activated = std::move(sockets); }
 
     // Loads the state dir, applies the command filters and opens every channel. With

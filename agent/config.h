@@ -1,4 +1,4 @@
-// Command line and key file of qtga-agent: the qemu-ga options (spec §4.1-4.3) plus qtga's own.
+// Command line and key file of qtga-agent: the qemu-ga options plus qtga's own.
 #pragma once
 
 #include <QByteArray>
@@ -71,7 +71,7 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments, const QString &
 // Fills in the defaults main() applies before --dump-conf (method, path, pidfile, statedir).
 void applyDefaults(Config &config);
 
-// The --dump-conf text (spec §4.3), byte for byte.
+// The --dump-conf text, byte for byte.
 QByteArray dumpConfig(const Config &config);
 
 // Parses "unix-listen:/path" style extra channel arguments; nullopt when the method is unknown.

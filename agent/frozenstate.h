@@ -1,4 +1,4 @@
-// The agent while its filesystems are frozen (spec §5.3, §5.4, §4.6): only the freeze
+// The agent while its filesystems are frozen: only the freeze
 // allow-list runs, `qga.state.isfrozen` marks the state for a restarted agent, logging stops,
 // and the log file and pidfile wait for the thaw. Plus qtga's freeze watchdog, which thaws by
 // itself when the host never does.

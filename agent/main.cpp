@@ -82,7 +82,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (!activated.isEmpty()) {
-        // Spec §3.5: the passed socket decides the method; -m and -p are discarded.
+        // As in qemu-ga, the passed socket decides the method; -m and -p are discarded.
         config.method = activated.first().method;
         config.path.clear();
     } else if ((config.method == QLatin1String("unix-listen") || config.method == QLatin1String("vsock-listen"))

@@ -1,4 +1,4 @@
-// The state directory qemu-ga keeps (spec §4.6): `qga.state` with the next guest-file handle,
+// The state directory qemu-ga keeps: `qga.state` with the next guest-file handle,
 // and `qga.state.isfrozen`, whose presence at start-up means a previous instance died frozen.
 #pragma once
 

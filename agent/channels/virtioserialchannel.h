@@ -1,4 +1,4 @@
-// virtio-serial (spec §3.1): one character device, one host at a time. Unlike qemu-ga, which
+// virtio-serial: one character device, one host at a time. Unlike qemu-ga, which
 // polls every 100 ms while no host is connected, this channel sleeps until the kernel's SIGIO
 // (sent by virtio_console when the host end opens or closes) says something changed.
 #pragma once

@@ -1,4 +1,4 @@
-// guest-exec and guest-exec-status (spec §5.1). Both run on the event loop: posix_spawn returns
+// guest-exec and guest-exec-status. Both run on the event loop: posix_spawn returns
 // as soon as the child has been created, and the status is a table look-up.
 #include "base64.h"
 #include "engines/execprocesstable.h"

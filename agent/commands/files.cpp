@@ -1,4 +1,4 @@
-// guest-file-open/-close/-read/-write/-seek/-flush (spec §5.2): stdio streams on non-blocking,
+// guest-file-open/-close/-read/-write/-seek/-flush: stdio streams on non-blocking,
 // close-on-exec descriptors, with qemu-ga's handle numbers, flush/seek rules and error texts.
 #include "base64.h"
 #include "engines/filehandletable.h"

@@ -1,4 +1,4 @@
-// guest-get-fsinfo and guest-get-disks (spec §5.11).
+// guest-get-fsinfo and guest-get-disks.
 #include "engines/blockdevices.h"
 #include "dispatch/commandregistry.h"
 #include "engines/fsfreezer.h"

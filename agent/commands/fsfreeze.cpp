@@ -1,4 +1,4 @@
-// guest-fsfreeze-status, -freeze, -freeze-list, -thaw and guest-fstrim (spec §2.3, §5.3, §5.4).
+// guest-fsfreeze-status, -freeze, -freeze-list, -thaw and guest-fstrim.
 // The decisions are in FsFreezer; this file wires them to the agent.
 #include "dispatch/commandcontext.h"
 #include "dispatch/commandregistry.h"

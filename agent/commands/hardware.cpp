@@ -1,4 +1,4 @@
-// guest-get-vcpus, guest-set-vcpus and the memory block commands (spec §5.10, §5.13).
+// guest-get-vcpus, guest-set-vcpus and the memory block commands.
 #include "dispatch/commandregistry.h"
 #include "engines/hotplug.h"
 

@@ -1,4 +1,4 @@
-// guest-network-get-interfaces and guest-network-get-route (spec §5.9, §5.18).
+// guest-network-get-interfaces and guest-network-get-route.
 #include "dispatch/commandregistry.h"
 #include "engines/procparsers.h"
 

@@ -1,4 +1,4 @@
-// guest-set-user-password (spec §5.12): "<user>:<password>\n" into chpasswd's stdin. Neither the
+// guest-set-user-password: "<user>:<password>\n" into chpasswd's stdin. Neither the
 // password nor the line holding it is ever logged.
 #include "base64.h"
 #include "engines/childprocess.h"

@@ -1,4 +1,4 @@
-// guest-shutdown and guest-suspend-disk/-ram/-hybrid (spec §5.7, §5.8). Success sends no
+// guest-shutdown and guest-suspend-disk/-ram/-hybrid. Success sends no
 // response at all (success-response: false); the decisions are in PowerControl.
 #include "dispatch/commandregistry.h"
 #include "engines/powercontrol.h"

@@ -1,4 +1,4 @@
-// guest-sync, guest-sync-delimited, guest-ping, guest-info (spec §1.3, §2.1, §2.3).
+// guest-sync, guest-sync-delimited, guest-ping, guest-info.
 #include "dispatch/commandregistry.h"
 #include "dispatch/commandcontext.h"
 #include "dispatch/dispatcher.h"

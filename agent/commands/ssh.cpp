@@ -1,4 +1,4 @@
-// guest-ssh-get/add/remove-authorized-keys (spec §5.16): ~user/.ssh/authorized_keys, read and
+// guest-ssh-get/add/remove-authorized-keys: ~user/.ssh/authorized_keys, read and
 // written line by line the way qemu-ga does, replaced atomically and owned by the user.
 #include "dispatch/commandregistry.h"
 

@@ -1,4 +1,4 @@
-// guest-get-diskstats, guest-get-cpustats and guest-get-load (spec §5.17, §2.3).
+// guest-get-diskstats, guest-get-cpustats and guest-get-load.
 #include "dispatch/commandregistry.h"
 #include "engines/procparsers.h"
 

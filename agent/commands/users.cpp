@@ -1,5 +1,5 @@
-// Who and what the guest is: guest-get-users (§5.14), guest-get-host-name, guest-get-osinfo
-// (§5.15) and guest-get-timezone (§2.3).
+// Who and what the guest is: guest-get-users, guest-get-host-name, guest-get-osinfo and
+// guest-get-timezone.
 #include "engines/osrelease.h"
 
 #include "dispatch/commandregistry.h"

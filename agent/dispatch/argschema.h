@@ -1,4 +1,4 @@
-// Declared argument schemas and the checks QEMU's QAPI input visitor makes (spec §1.4): members
+// Declared argument schemas and the checks QEMU's QAPI input visitor makes: members
 // visited in schema order, exact error texts, unexpected members reported after known ones.
 #pragma once
 

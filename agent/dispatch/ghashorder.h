@@ -1,4 +1,4 @@
-// Which unexpected argument QEMU names when a request has several (spec §1.4). Its input
+// Which unexpected argument QEMU names when a request has several. Its input
 // visitor puts the keys of an arguments object into a GLib hash table (g_str_hash, in QDict
 // iteration order), removes each schema member as it reads it, and reports the first key that
 // iterating the table still finds. This replays that table: GLib 2.74's open addressing

@@ -1,4 +1,4 @@
-// Block devices as guest-get-fsinfo and guest-get-disks describe them (spec §5.11): the disk
+// Block devices as guest-get-fsinfo and guest-get-disks describe them: the disk
 // addresses read from sysfs paths (PCI controller, bus type, unit), dm/md slaves expanded, and
 // the udev properties (device node, serial, DM_NAME). The sysfs root and the udev lookup are
 // constructor arguments so that tests run against a fake tree.

@@ -1,4 +1,4 @@
-// The processes started by guest-exec (spec §5.1): spawning with GLib's PATH rules and error
+// The processes started by guest-exec: spawning with GLib's PATH rules and error
 // texts, stdin fed and stdout/stderr captured from the event loop, exit noticed through a pidfd
 // (SIGCHLD on kernels without pidfd_open), and the finished records guest-exec-status reports.
 // Lives on the main thread; call it from there only (guest-exec and guest-exec-status are Inline).

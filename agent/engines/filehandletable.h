@@ -1,4 +1,4 @@
-// The open guest-file handles (spec §5.2). Global to the agent: handles outlive client
+// The open guest-file handles. Global to the agent: handles outlive client
 // reconnects. Thread-safe: commands on different handles run in parallel; operations on one
 // handle are serialised by that handle's own lock.
 #pragma once

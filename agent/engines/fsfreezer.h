@@ -1,6 +1,5 @@
-// The decisions of guest-fsfreeze-freeze/-freeze-list/-thaw and guest-fstrim (spec §5.3,
-// §2.3): hook first, mount list, frozen state, reverse walk, which errors count, thaw on
-// failure. The kernel side and the agent's frozen state are interfaces so that tests drive the
+// The decisions of guest-fsfreeze-freeze/-freeze-list/-thaw and guest-fstrim: hook first,
+// mount list, frozen state, reverse walk, which errors count, thaw on failure. The kernel side and the agent's frozen state are interfaces so that tests drive the
 // logic with fakes; nothing here may run against the development machine's filesystems.
 #pragma once
 
@@ -23,7 +22,7 @@ class FilesystemControl
 {
 public:
     virtual ~FilesystemControl() = default;
-    // The local filesystems in mount order (spec §5.3); false with `error` when the mount table
+    // The local filesystems in mount order; false with `error` when the mount table
     // cannot be read.
     virtual bool mounts(std::vector<FsMount> *mounts, QByteArray *error) = 0;
     // open(dir, O_RDONLY): a descriptor, or -errno.

@@ -1,4 +1,4 @@
-// vCPU and memory block hot-(un)plug through sysfs (spec §5.10, §5.13). The sysfs directory is
+// vCPU and memory block hot-(un)plug through sysfs. The sysfs directory is
 // a constructor argument so that tests run against a fake tree in a temporary directory.
 #pragma once
 

@@ -1,4 +1,4 @@
-// os-release as qemu-ga's guest-get-osinfo reads it (spec §5.15): the text is loaded as a GLib
+// os-release as qemu-ga's guest-get-osinfo reads it: the text is loaded as a GLib
 // key file behind an "[os-release]" header, and each value goes through qemu-ga's own unquoting,
 // quirks included.
 #pragma once

@@ -1,4 +1,4 @@
-// guest-shutdown and guest-suspend-* decisions (spec §5.7, §5.8): which helper runs, in which
+// guest-shutdown and guest-suspend-* decisions: which helper runs, in which
 // order the suspend methods are tried, which error is reported. The helper programs and the
 // sysfs power file are constructor arguments so that tests can substitute stand-ins; the
 // defaults are the real ones, which must never run on the development machine.

@@ -1,4 +1,4 @@
-// Parsers of the /proc files behind the inventory commands (spec §5.3, §5.9, §5.17, §5.18).
+// Parsers of the /proc files behind the inventory commands.
 // They take the file's text so that tests can feed fixtures; the commands read the real files.
 #pragma once
 

@@ -1,4 +1,4 @@
-// -d/--daemonize (spec §4.5). The fork happens before Qt starts; the parent then waits for the
+// -d/--daemonize. The fork happens before Qt starts; the parent then waits for the
 // child to open its channels and exits 0 or 1 with the child's verdict, as qemu-ga (10.0+) does
 // by opening the channel before it forks.
 #pragma once

@@ -1,4 +1,4 @@
-// qemu-ga's log format and levels (spec §4.5): "<secs>.<usecs>: <level>: <msg>", critical and
+// qemu-ga's log format and levels: "<secs>.<usecs>: <level>: <msg>", critical and
 // error only unless verbose, to stderr or a log file, and nothing at all while frozen.
 #pragma once
 

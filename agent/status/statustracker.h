@@ -34,7 +34,7 @@ public:
     // Whether anybody wants a `changed` message per finished command (a status reader is
     // connected). While nobody does, finished commands are only counted and kept raw, and
     // current() turns them into records when it is next asked: a busy agent with no tray
-    // spends a few dozen instructions per command on its status, not a thousand.
+    // does not build a status record per command.
     void setCommandEventsWanted(bool wanted);
 
 Q_SIGNALS:

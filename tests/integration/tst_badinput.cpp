@@ -1,4 +1,4 @@
-// The bad input catalogue: malformed and hostile requests, each answered with the spec's exact
+// The bad input catalogue: malformed and hostile requests, each answered with qemu-ga's exact
 // error, with the agent still up and the same connection answering a guest-sync afterwards.
 #include "agentharness.h"
 #include "jsonwriter.h"

@@ -1,4 +1,4 @@
-// Transports other than a plain unix socket (spec §3): isa-serial on a pseudo-terminal,
+// Transports other than a plain unix socket: isa-serial on a pseudo-terminal,
 // vsock address parsing and binding, socket activation (by systemd-socket-activate and by hand),
 // several channels at once.
 #include "agentharness.h"

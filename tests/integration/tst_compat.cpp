@@ -1,6 +1,6 @@
 // Side by side with Debian's qemu-ga (7.2): the same requests to both must get answers of the
-// same shape (keys in the same order, same types, same error class) and, where the spec does not
-// record a change since 7.2, the same error text.
+// same shape (keys in the same order, same types, same error class) and, where upstream did not
+// change it after 7.2, the same error text.
 #include "agentharness.h"
 #include "jsonwriter.h"
 #include "qgaframer.h"
@@ -339,7 +339,7 @@ void tst_Compat::everyReferenceCommandIsKnown()
     QByteArrayList missing;
     for (const JsonValue &c : theirs.value.value("return")->value("supported_commands")->items()) {
         const QByteArray name = c.value("name")->toString();
-        // guest-get-devices is Windows-only and left out on Linux since 9.1 (spec §2.1).
+        // guest-get-devices is Windows-only and left out on Linux since 9.1.
         if (name != "guest-get-devices" && !ourNames.contains(name))
             missing << name;
     }

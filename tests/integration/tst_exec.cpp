@@ -1,4 +1,4 @@
-// guest-exec and guest-exec-status over the wire against the real agent (spec §5.1).
+// guest-exec and guest-exec-status over the wire against the real agent.
 #include "qgacall.h"
 
 #include <QDir>

@@ -1,4 +1,4 @@
-// guest-file-* over the wire against the real agent (spec §5.2).
+// guest-file-* over the wire against the real agent.
 #include "qgacall.h"
 
 #include <QDir>

@@ -1,4 +1,4 @@
-// The frozen state over the wire without freezing anything (spec §5.3, §5.4, §4.5, §4.6): an
+// The frozen state over the wire without freezing anything: an
 // agent that starts frozen (marker file) is thawed by the host or by the freeze watchdog, runs
 // the thaw hook, opens its deferred log file and pidfile. A thaw with nothing frozen only makes
 // FITHAW calls that fail, which is harmless. guest-fsfreeze-freeze itself is never sent: on

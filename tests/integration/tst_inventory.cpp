@@ -1,5 +1,5 @@
 // The read-only inventory commands over the wire, checked against what this machine's /proc and
-// /sys say (spec §5.9-5.11, §5.13, §5.17, §5.18), plus the harmless corners of the state-changing
+// /sys say, plus the harmless corners of the state-changing
 // commands: fsfreeze status, a thaw with nothing frozen, a refused shutdown mode. Nothing here
 // freezes, trims, shuts down, suspends or changes CPUs or memory.
 #include "agentharness.h"
@@ -304,7 +304,7 @@ void tst_Inventory::infoListsEveryLinuxCommand()
         if (!command.value("success-response")->toBool())
             silentOnSuccess << command.value("name")->toString();
     }
-    // Reverse schema order on the wire; every Linux command of qemu-ga 10.2 (spec §2.1).
+    // Reverse schema order on the wire; every Linux command of qemu-ga 10.2.
     const QByteArrayList schema = {
         "guest-sync-delimited", "guest-sync", "guest-ping", "guest-get-time", "guest-set-time",
         "guest-info", "guest-shutdown", "guest-file-open", "guest-file-close", "guest-file-read",

@@ -1,4 +1,4 @@
-// Operations (issue "Operations"): the audit log and its poll summaries, readiness over
+// Operations: the audit log and its poll summaries, readiness over
 // NOTIFY_SOCKET, the SIGUSR1 state dump, SIGHUP reload, and --self-test.
 #include "agentharness.h"
 

@@ -1,4 +1,4 @@
-// guest-set-user-password over the wire (spec §5.12) against a stand-in chpasswd that comes
+// guest-set-user-password over the wire against a stand-in chpasswd that comes
 // first in the agent's PATH and records its arguments and stdin. The real chpasswd is never run:
 // every row checks that the stand-in was the one called, and the user names do not exist.
 #include "qgacall.h"

@@ -1,4 +1,4 @@
-// guest-set-time's argument checks over the wire (spec §2.3), and only those: the agent runs
+// guest-set-time's argument checks over the wire, and only those: the agent runs
 // without CAP_SYS_TIME (dropped from its bounding set before exec), so even a bug that let a
 // request through could not change this machine's clock. Requests without a time (which would
 // run `hwclock -s`) are never sent.

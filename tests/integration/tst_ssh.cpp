@@ -1,4 +1,4 @@
-// guest-ssh-*-authorized-keys over the wire (spec §5.16), on a throwaway account the test
+// guest-ssh-*-authorized-keys over the wire, on a throwaway account the test
 // creates with useradd and removes afterwards. Needs root; nobody's real keys are touched.
 #include "qgacall.h"
 

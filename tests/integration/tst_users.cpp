@@ -1,5 +1,5 @@
 // guest-get-host-name, guest-get-osinfo, guest-get-timezone and guest-get-users over the wire
-// (spec §2.3, §5.14, §5.15). os-release comes from a fixture through QGA_OS_RELEASE; the time zone
+//. os-release comes from a fixture through QGA_OS_RELEASE; the time zone
 // from TZ in the agent's environment.
 #include "qgacall.h"
 

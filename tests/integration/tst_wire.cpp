@@ -1,4 +1,4 @@
-// The real qtga-agent on a unix socket, driven over the wire (spec §1, §3.3, §4).
+// The real qtga-agent on a unix socket, driven over the wire.
 #include "agentharness.h"
 
 #include <QDir>

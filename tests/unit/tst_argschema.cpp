@@ -1,4 +1,4 @@
-// Argument checking with the QAPI input visitor's exact error texts (spec §1.4).
+// Argument checking with the QAPI input visitor's exact error texts.
 #include "dispatch/argschema.h"
 #include "dispatch/ghashorder.h"
 #include "qgaframer.h"

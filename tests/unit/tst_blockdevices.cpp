@@ -1,4 +1,4 @@
-// Disk addresses and the disk list from fake sysfs trees (spec §5.11): controllers recognised
+// Disk addresses and the disk list from fake sysfs trees: controllers recognised
 // by their driver, bridges walked, dm/md slaves expanded, partitions, zero-sized disks skipped.
 #include "engines/blockdevices.h"
 #include "jsonwriter.h"

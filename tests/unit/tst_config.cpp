@@ -1,5 +1,5 @@
-// Command line, key file and --dump-conf of qtga-agent against spec §4.1-4.3 and, where it is
-// installed, against the real qemu-ga.
+// Command line, key file and --dump-conf of qtga-agent against qemu-ga's documented behaviour
+// and, where it is installed, against the real qemu-ga.
 #include "config.h"
 #include "keyfile.h"
 #include "qtga_version.h"

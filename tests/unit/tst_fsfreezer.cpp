@@ -1,4 +1,4 @@
-// Freeze, thaw and trim decisions (spec §5.3, §2.3) against a fake kernel: nothing here may
+// Freeze, thaw and trim decisions against a fake kernel: nothing here may
 // freeze or trim a real filesystem. The freeze hooks are stand-in scripts in a temporary
 // directory that only record their argument.
 #include "engines/fsfreezer.h"

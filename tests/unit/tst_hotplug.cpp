@@ -1,4 +1,4 @@
-// vCPU and memory block hot-(un)plug against fake sysfs trees (spec §5.10, §5.13). The real
+// vCPU and memory block hot-(un)plug against fake sysfs trees. The real
 // /sys is never written: every tree lives in a temporary directory.
 #include "engines/hotplug.h"
 #include "jsonwriter.h"

@@ -1,4 +1,4 @@
-// os-release parsing and value processing as qemu-ga does it (spec §5.15). The expected values
+// os-release parsing and value processing as qemu-ga does it. The expected values
 // were taken from Debian's qemu-ga 7.2 with QGA_OS_RELEASE pointing at each text.
 #include "engines/osrelease.h"
 

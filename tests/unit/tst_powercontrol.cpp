@@ -1,4 +1,4 @@
-// guest-shutdown and guest-suspend-* decisions (spec §5.7, §5.8) with stand-in helpers: every
+// guest-shutdown and guest-suspend-* decisions with stand-in helpers: every
 // program is a script in a temporary directory that records how it was called, PATH points
 // only there, and the power state file is a plain file. Nothing real is ever run.
 #include "engines/powercontrol.h"

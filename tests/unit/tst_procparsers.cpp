@@ -1,5 +1,4 @@
-// The /proc parsers behind the inventory commands, fed with fixtures (spec §5.3, §5.9, §5.17,
-// §5.18): mount table quirks, interface counters, route tables, disk and CPU statistics.
+// The /proc parsers behind the inventory commands, fed with fixtures: mount table quirks, interface counters, route tables, disk and CPU statistics.
 #include "engines/procparsers.h"
 #include "jsonwriter.h"
 
