@@ -39,6 +39,7 @@ bool SystemdNotifier::notify(const QByteArray &state) const
     if (addr.sun_path[0] == '@')
         addr.sun_path[0] = '\0';
     const socklen_t length = socklen_t(offsetof(sockaddr_un, sun_path) + size_t(m_socket.size()));
+    // The protocol is one datagram per message, which QLocalSocket (streams only) cannot send.
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return false;

@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace qtga {
@@ -29,7 +29,7 @@ SignalRouter &SignalRouter::instance()
 
 SignalRouter::SignalRouter()
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, m_fds) == 0) {
+    if (::pipe2(m_fds, O_CLOEXEC | O_NONBLOCK) == 0) {
         g_writeFd = m_fds[1];
         m_notifier = std::make_unique<QSocketNotifier>(m_fds[0], QSocketNotifier::Read);
         connect(m_notifier.get(), &QSocketNotifier::activated, this, &SignalRouter::drain);
@@ -39,7 +39,7 @@ SignalRouter::SignalRouter()
 bool SignalRouter::watch(int signo, QString *error)
 {
     if (g_writeFd < 0) {
-        *error = QStringLiteral("cannot route signals: socketpair failed");
+        *error = QStringLiteral("cannot route signals: pipe2 failed");
         return false;
     }
     struct sigaction sa{};
