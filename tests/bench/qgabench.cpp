@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <poll.h>
@@ -481,6 +482,49 @@ double pingsPerSecond(const std::string &socket, int inFlight, int total)
     return total / secondsSince(t);
 }
 
+// A burst of host clients: `clients` clients connect at once and each sends `bursts` batches of
+// `batch` guest-pings, reading the answers of one batch before sending the next. Returns the
+// requests per second over the whole burst (from the moment all start until the last answer)
+// and how long the slowest client waited for its first answer (ms). qemu-ga serves one client
+// at a time; the others wait in connect() until it gets to them.
+struct BurstResult
+{
+    double requestsPerSecond;
+    double slowestFirstAnswerMs;
+};
+
+BurstResult burst(const std::string &socket, int clients, int bursts, int batch)
+{
+    std::promise<void> go;
+    const std::shared_future<void> start = go.get_future().share();
+    std::vector<double> firstAnswerMs(size_t(clients), 0);
+    std::vector<std::thread> threads;
+    threads.reserve(size_t(clients));
+    std::string pings;
+    for (int k = 0; k < batch; ++k)
+        pings += "{\"execute\":\"guest-ping\"}";
+    const auto t = std::make_shared<Clock::time_point>();
+    for (int i = 0; i < clients; ++i) {
+        threads.emplace_back([&, i] {
+            start.wait();
+            Client c(socket);
+            for (int b = 0; b < bursts; ++b) {
+                c.send(pings);
+                for (int k = 0; k < batch; ++k) {
+                    c.readLineView();
+                    if (b == 0 && k == 0)
+                        firstAnswerMs[size_t(i)] = secondsSince(*t) * 1000;
+                }
+            }
+        });
+    }
+    *t = Clock::now();
+    go.set_value();
+    for (std::thread &thread : threads)
+        thread.join();
+    return {double(clients) * bursts * batch / secondsSince(*t), *std::max_element(firstAnswerMs.begin(), firstAnswerMs.end())};
+}
+
 std::string extractField(std::string_view json, const std::string &key)
 {
     const std::string needle = "\"" + key + "\": ";
@@ -637,7 +681,7 @@ int main(int argc, char **argv)
         else if (a == "--only" && i + 1 < argc)
             only = "," + std::string(argv[++i]) + ",";
         else
-            die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,read,write,exec,slow]"
+            die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,burst,read,write,exec,slow]"
                 " [--delayed-floor NS]... [--wake-probe] [--also-qtga PATH]...");
     }
     if (qtga.empty())
@@ -697,6 +741,11 @@ int main(int argc, char **argv)
             r["dirty_idle_kib"].push_back(double(idle["dirty"]));
             if (wanted("pps"))
                 r["pps32"].push_back(pingsPerSecond(inst.socket, 32, 50000));
+            if (wanted("burst")) {
+                const BurstResult b = burst(inst.socket, 64, 20, 32);
+                r["burst64"].push_back(b.requestsPerSecond);
+                r["burst64_first_ms"].push_back(b.slowestFirstAnswerMs);
+            }
             if (t.full) {
                 if (auto v = wanted("read") ? fileReadMBps(inst.socket, source, fileSize, chunk) : std::nullopt)
                     r["read_mbps"].push_back(*v);
@@ -737,6 +786,8 @@ int main(int argc, char **argv)
         {"rtt_pinned_us", "guest-ping round trip, client in recv(), client and server on one CPU, each CPU in turn (us)", 1, true},
         {"rtt_poll_pinned_us", "guest-ping round trip, client in poll(), on one CPU, each CPU in turn (us)", 1, true},
         {"pps32", "guest-ping, 32 in flight (requests/s)", 0, true},
+        {"burst64", "64 clients at once, each 20 batches of 32 guest-pings (requests/s, all clients)", 0, true},
+        {"burst64_first_ms", "the same burst: the slowest client's wait for its first answer (ms)", 1, true},
         {"read_mbps", "guest-file-read 32 MiB in 4 MiB chunks (MB/s)", 1, false},
         {"write_mbps", "guest-file-write 32 MiB in 4 MiB chunks (MB/s)", 1, false},
         {"exec_ms", "guest-exec /bin/true + status until exited (ms)", 2, false},
