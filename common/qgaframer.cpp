@@ -84,8 +84,8 @@ int fourHex(const char *s, const char *end)
 class SimpleMessage
 {
 public:
-    SimpleMessage(const unsigned char *p, const unsigned char *end, const StringPool *pool)
-        : m_p(p), m_end(end - p > MaxSpan ? p + MaxSpan : end), m_pool(pool)
+    SimpleMessage(const unsigned char *p, const unsigned char *end)
+        : m_p(p), m_end(end - p > MaxSpan ? p + MaxSpan : end)
     {
     }
 
@@ -112,8 +112,7 @@ private:
             ++m_p;
         if (m_p == m_end || *m_p != '"')
             return false;
-        const char *text = reinterpret_cast<const char *>(start);
-        out = m_pool ? m_pool->get(text, m_p - start) : QByteArray(text, m_p - start);
+        out = QByteArray(reinterpret_cast<const char *>(start), m_p - start);
         ++m_p;
         return true;
     }
@@ -248,7 +247,6 @@ private:
 
     const unsigned char *m_p;
     const unsigned char *m_end;
-    const StringPool *m_pool;
 };
 
 } // namespace
@@ -656,7 +654,7 @@ void QgaFramer::feed(const char *data, qsizetype size, std::vector<Event> &event
         // A whole ordinary request at the start of a message skips the lexer and the tokens.
         if (*p == '{' && m_state == InStart && m_tokens.empty()) {
             Event e;
-            if (const unsigned char *after = SimpleMessage(p, end, m_pool).parse(e.value)) {
+            if (const unsigned char *after = SimpleMessage(p, end).parse(e.value)) {
                 events.push_back(std::move(e));
                 p = after;
                 continue;

@@ -1,11 +1,11 @@
 // Splits the byte stream of a qemu-ga channel into requests exactly as QEMU's JSON lexer,
-// streamer and parser do (spec §1.1-1.3): no length prefix, a request ends with the token that
-// balances its braces, lexical errors resynchronise, and the streamer's size, token-count and
-// nesting limits apply. Holds at most the current message's tokens plus the bytes being fed.
+// streamer and parser do (json-lexer.c, json-streamer.c, json-parser.c): no length prefix, a
+// request ends with the token that balances its braces, lexical errors resynchronise, and the
+// streamer's size, token-count and nesting limits apply. Holds at most the current message's
+// tokens plus the bytes being fed.
 #pragma once
 
 #include "jsonvalue.h"
-#include "stringpool.h"
 
 #include <QByteArray>
 
@@ -37,10 +37,6 @@ public:
     // Forgets any partial request (used when a virtio-serial host end goes away).
     void reset();
 
-    // Strings found in `pool` come out as its shared copies (no allocation). The pool must
-    // outlive the framer.
-    void setStringPool(const StringPool *pool) { m_pool = pool; }
-
     // Bytes currently held for an unfinished request (for tests and diagnostics).
     qsizetype pendingBytes() const { return qsizetype(m_arena.size()); }
 
@@ -70,7 +66,6 @@ private:
     qsizetype m_tokenBytes = 0;
     int m_braces = 0;
     int m_brackets = 0;
-    const StringPool *m_pool = nullptr;
 };
 
 } // namespace qtga
