@@ -8,7 +8,6 @@ namespace qtga {
 Session::Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent)
     : QObject(parent), m_peer(peer), m_dispatcher(dispatcher)
 {
-    m_framer.setStringPool(&dispatcher.registry().strings());
     peer->setReader(this);
     connect(peer, &ChannelPeer::outputDrained, this, &Session::updateReading);
     connect(peer, &ChannelPeer::hostDisconnected, this, &Session::onHostDisconnected);

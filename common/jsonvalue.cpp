@@ -5,87 +5,34 @@
 
 namespace qtga {
 
-const QByteArray &JsonValue::emptyString()
+QByteArray &JsonValue::stringRef()
 {
-    static const QByteArray empty;
-    return empty;
-}
-
-const JsonValue::Array &JsonValue::emptyArray()
-{
-    static const Array empty;
-    return empty;
-}
-
-const JsonValue::Object &JsonValue::emptyObject()
-{
-    static const Object empty;
-    return empty;
-}
-
-// With m_type already other's type and no payload alive here.
-void JsonValue::copyFrom(const JsonValue &other)
-{
-    switch (m_type) {
-    case Type::String:
-    case Type::RawJson:
-        new (&m_v.s) QByteArray(other.m_v.s);
-        break;
-    case Type::Array:
-        new (&m_v.a) Array(other.m_v.a);
-        break;
-    case Type::Object:
-        new (&m_v.o) Object(other.m_v.o);
-        break;
-    default:
-        m_v.i = other.m_v.i;
-        break;
-    }
-}
-
-void JsonValue::reset(Type type)
-{
-    destroy();
-    m_type = type;
-    switch (type) {
-    case Type::String:
-    case Type::RawJson:
-        new (&m_v.s) QByteArray();
-        break;
-    case Type::Array:
-        new (&m_v.a) Array();
-        break;
-    case Type::Object:
-        new (&m_v.o) Object();
-        break;
-    default:
-        m_v.i = 0;
-        break;
-    }
+    if (QByteArray *s = std::get_if<QByteArray>(&m_v))
+        return *s;
+    if (RawJson *raw = std::get_if<RawJson>(&m_v))
+        return raw->text;
+    return m_v.emplace<QByteArray>();
 }
 
 double JsonValue::toDouble() const
 {
-    switch (m_type) {
-    case Type::Int:
-        return double(m_v.i);
-    case Type::UInt:
-        return double(m_v.u);
-    case Type::Double:
-        return m_v.d;
-    default:
-        return 0;
-    }
+    if (const int64_t *i = std::get_if<int64_t>(&m_v))
+        return double(*i);
+    if (const uint64_t *u = std::get_if<uint64_t>(&m_v))
+        return double(*u);
+    if (const double *d = std::get_if<double>(&m_v))
+        return *d;
+    return 0;
 }
 
 bool JsonValue::tryGetInt(int64_t *out) const
 {
-    if (m_type == Type::Int) {
-        *out = m_v.i;
+    if (const int64_t *i = std::get_if<int64_t>(&m_v)) {
+        *out = *i;
         return true;
     }
-    if (m_type == Type::UInt && m_v.u <= uint64_t(std::numeric_limits<int64_t>::max())) {
-        *out = int64_t(m_v.u);
+    if (const uint64_t *u = std::get_if<uint64_t>(&m_v); u && *u <= uint64_t(std::numeric_limits<int64_t>::max())) {
+        *out = int64_t(*u);
         return true;
     }
     return false;
@@ -93,12 +40,12 @@ bool JsonValue::tryGetInt(int64_t *out) const
 
 bool JsonValue::tryGetUInt(uint64_t *out) const
 {
-    if (m_type == Type::UInt) {
-        *out = m_v.u;
+    if (const uint64_t *u = std::get_if<uint64_t>(&m_v)) {
+        *out = *u;
         return true;
     }
-    if (m_type == Type::Int && m_v.i >= 0) {
-        *out = uint64_t(m_v.i);
+    if (const int64_t *i = std::get_if<int64_t>(&m_v); i && *i >= 0) {
+        *out = uint64_t(*i);
         return true;
     }
     return false;
@@ -123,28 +70,7 @@ JsonValue &JsonValue::insert(QByteArray key, JsonValue value)
 
 bool JsonValue::operator==(const JsonValue &other) const
 {
-    if (m_type != other.m_type)
-        return false;
-    switch (m_type) {
-    case Type::Null:
-        return true;
-    case Type::Bool:
-        return m_v.b == other.m_v.b;
-    case Type::Int:
-        return m_v.i == other.m_v.i;
-    case Type::UInt:
-        return m_v.u == other.m_v.u;
-    case Type::Double:
-        return m_v.d == other.m_v.d;
-    case Type::String:
-    case Type::RawJson:
-        return m_v.s == other.m_v.s;
-    case Type::Array:
-        return m_v.a == other.m_v.a;
-    case Type::Object:
-        return m_v.o == other.m_v.o;
-    }
-    return false;
+    return m_v == other.m_v;
 }
 
 } // namespace qtga

@@ -1,15 +1,15 @@
 // Splits the byte stream of a qemu-ga channel into requests exactly as QEMU's JSON lexer,
-// streamer and parser do (spec §1.1-1.3): no length prefix, a request ends with the token that
-// balances its braces, lexical errors resynchronise, and the streamer's size, token-count and
-// nesting limits apply. Holds at most the current message's tokens plus the bytes being fed.
+// streamer and parser do (json-lexer.c, json-streamer.c, json-parser.c): no length prefix, a
+// request ends with the token that balances its braces, lexical errors resynchronise, and the
+// streamer's size, token-count and nesting limits apply. Holds at most the current message's
+// tokens plus the bytes being fed.
 #pragma once
 
+#include "jsonlexer.h"
 #include "jsonvalue.h"
-#include "stringpool.h"
 
 #include <QByteArray>
 
-#include <cstdint>
 #include <vector>
 
 namespace qtga {
@@ -28,8 +28,6 @@ public:
         QByteArray error;     // GenericError desc when isError (raw bytes; the writer escapes them)
     };
 
-    QgaFramer();
-
     // Lexes `size` bytes and appends one Event per finished message or error, in input order.
     void feed(const char *data, qsizetype size, std::vector<Event> &events);
     void feed(const QByteArray &data, std::vector<Event> &events) { feed(data.constData(), data.size(), events); }
@@ -37,40 +35,28 @@ public:
     // Forgets any partial request (used when a virtio-serial host end goes away).
     void reset();
 
-    // Strings found in `pool` come out as its shared copies (no allocation). The pool must
-    // outlive the framer.
-    void setStringPool(const StringPool *pool) { m_pool = pool; }
-
     // Bytes currently held for an unfinished request (for tests and diagnostics).
     qsizetype pendingBytes() const { return qsizetype(m_arena.size()); }
 
 private:
-    enum TokenType : uint8_t { LCurly, RCurly, LSquare, RSquare, Colon, Comma, Integer, Float, Keyword, String };
-    struct Token
-    {
-        TokenType type;
-        qsizetype offset;   // text in m_arena; structural tokens keep none
-        qsizetype size;
-    };
-    class Parser;
-
-    // `structural`: a one-byte token whose text is implied by its type and not stored.
-    void emitToken(TokenType type, std::vector<Event> &events, bool structural = false);
+    // Each adds the events it causes.
+    const unsigned char *appendStringRun(const unsigned char *p, const unsigned char *end, std::vector<Event> &events);
+    void lexByte(unsigned char c, std::vector<Event> &events);
+    void cutOversizedToken(std::vector<Event> &events);
+    void emitToken(JsonTokenType type, std::vector<Event> &events);
     void emitLexicalError(std::vector<Event> &events);
     void emitOversizedToken(std::vector<Event> &events);
-    void dropMessage();
     void parseMessage(std::vector<Event> &events);
+    void dropMessage();
 
-    // Lexer
-    uint8_t m_state;
+    JsonLexer m_lexer;
     qsizetype m_tokenStart = 0;   // the lexer's current token is m_arena[m_tokenStart..]
-    // Streamer
+    // What QEMU's streamer (json-streamer.c) keeps of the current message:
     QByteArray m_arena;           // text of the queued tokens followed by the token being lexed
-    std::vector<Token> m_tokens;
+    std::vector<JsonToken> m_tokens;
     qsizetype m_tokenBytes = 0;
     int m_braces = 0;
     int m_brackets = 0;
-    const StringPool *m_pool = nullptr;
 };
 
 } // namespace qtga

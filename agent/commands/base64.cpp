@@ -4,10 +4,6 @@
 
 #include <QtEndian>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
-
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -177,56 +173,6 @@ std::optional<QByteArray> decodeBase64(QByteArray &&text)
     return std::move(text);
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-namespace {
-
-// 12 input bytes to 16 characters per step, with SSSE3 byte shuffles (Wojciech Mula's
-// method): each 3-byte group is spread over a 32-bit lane, two 16-bit multiplies move its four
-// 6-bit fields into separate bytes, and a 16-entry shuffle table adds the offset of each
-// field's alphabet range. Reads 16 bytes per step, so it stops while 16 remain; returns how
-// many input bytes it encoded (a multiple of 12).
-__attribute__((target("ssse3"))) qsizetype encodeSsse3(const unsigned char *in, qsizetype size, char *out)
-{
-    const __m128i spread = _mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
-    const __m128i fieldsAC = _mm_set1_epi32(0x0FC0FC00);
-    const __m128i shiftAC = _mm_set1_epi32(0x04000040);
-    const __m128i fieldsBD = _mm_set1_epi32(0x003F03F0);
-    const __m128i shiftBD = _mm_set1_epi32(0x01000010);
-    // Index into `offsets`: 13 for A-Z (0-25), 0 for a-z (26-51), 1-10 for digits, 11 for '+',
-    // 12 for '/'.
-    const __m128i offsets = _mm_setr_epi8(71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 65, 0, 0);
-    qsizetype i = 0;
-    for (; i + 16 <= size; i += 12) {
-        const __m128i bytes = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(in + i)), spread);
-        const __m128i ac = _mm_mulhi_epu16(_mm_and_si128(bytes, fieldsAC), shiftAC);
-        const __m128i bd = _mm_mullo_epi16(_mm_and_si128(bytes, fieldsBD), shiftBD);
-        const __m128i indices = _mm_or_si128(ac, bd);
-        __m128i range = _mm_subs_epu8(indices, _mm_set1_epi8(51));
-        range = _mm_or_si128(range, _mm_and_si128(_mm_cmpgt_epi8(_mm_set1_epi8(26), indices), _mm_set1_epi8(13)));
-        const __m128i chars = _mm_add_epi8(_mm_shuffle_epi8(offsets, range), indices);
-        _mm_storeu_si128(reinterpret_cast<__m128i *>(out), chars);
-        out += 16;
-    }
-    return i;
-}
-
-bool simdEncoding = __builtin_cpu_supports("ssse3");
-
-} // namespace
-
-bool setBase64Simd(bool enabled)
-{
-    const bool was = simdEncoding;
-    simdEncoding = enabled && __builtin_cpu_supports("ssse3");
-    return was;
-}
-#else
-bool setBase64Simd(bool)
-{
-    return false;
-}
-#endif
-
 Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput, const std::function<qsizetype()> &expectedInput)
 {
     const qsizetype size = SpliceRoom + (maxInput + 2) / 3 * 4 + 2 + SpliceRoom;
@@ -245,12 +191,6 @@ void Base64JsonBuilder::append(const char *data, qsizetype size)
     const qsizetype whole = size - size % 3;
     char *out = m_out;
     qsizetype i = 0;
-#if defined(__x86_64__) || defined(__i386__)
-    if (simdEncoding) {
-        i = encodeSsse3(in, size, out);
-        out += i / 3 * 4;
-    }
-#endif
     // Three input bytes read as one 32-bit big-endian word (while a fourth byte exists to read
     // past; i + 3 <= whole follows), two 12-bit pair look-ups, one 4-byte store.
     for (; i + 4 <= size; i += 3) {

@@ -25,10 +25,6 @@ std::optional<QByteArray> decodeBase64(QByteArray &&text);
 // built in one buffer: base64 needs no escaping, so the response writer copies it as it is.
 JsonValue base64JsonString(const char *data, qsizetype size);
 
-// Encoding uses SSSE3 where the CPU has it (QEMU's default qemu64 model does not). Tests and
-// benchmarks turn it off to check the plain code; returns whether it was on.
-bool setBase64Simd(bool enabled);
-
 // Builds the same quoted base64 JSON string piece by piece, so a large file can be read in
 // small chunks and encoded straight into the response instead of into an intermediate buffer.
 class Base64JsonBuilder

@@ -23,12 +23,6 @@ const QList<QByteArray> &CommandRegistry::schemaOrder()
     return order;
 }
 
-CommandRegistry::CommandRegistry()
-{
-    for (const char *member : {"execute", "arguments", "id"})
-        m_strings.add(member);
-}
-
 void CommandRegistry::add(CommandDescriptor descriptor)
 {
     const auto rank = [](const QByteArray &name) {
@@ -38,37 +32,15 @@ void CommandRegistry::add(CommandDescriptor descriptor)
     const qsizetype newRank = rank(descriptor.name);
     auto pos = std::find_if(m_commands.begin(), m_commands.end(),
                             [&](const CommandDescriptor &d) { return rank(d.name) > newRank; });
-    m_strings.add(descriptor.name);
-    addStrings(descriptor.arguments);
     m_commands.insert(pos, std::move(descriptor));
-    m_index = StringPool();
+    m_index.clear();
     for (size_t i = 0; i < m_commands.size(); ++i)
-        m_index.add(m_commands[i].name, int(i));
-}
-
-void CommandRegistry::addStrings(const std::vector<ArgField> &fields)
-{
-    for (const ArgField &field : fields) {
-        m_strings.add(field.name);
-        addStrings(field.type.get());
-    }
-}
-
-// Enums and structs, and through lists and alternates the ones they lead to.
-void CommandRegistry::addStrings(const ArgType *type)
-{
-    if (!type)
-        return;
-    for (const QByteArray &value : type->enumValues)
-        m_strings.add(value);
-    addStrings(type->fields);
-    for (const ArgType *next : {type->element.get(), type->numberBranch.get(), type->stringBranch.get(), type->boolBranch.get()})
-        addStrings(next);
+        m_index.insert(m_commands[i].name, int(i));
 }
 
 const CommandDescriptor *CommandRegistry::find(const QByteArray &name) const
 {
-    const int index = m_index.tagOf(name.constData(), name.size());
+    const int index = m_index.value(name, -1);
     return index < 0 ? nullptr : &m_commands[size_t(index)];
 }
 

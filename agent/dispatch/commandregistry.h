@@ -3,9 +3,9 @@
 #pragma once
 
 #include "command.h"
-#include "stringpool.h"
 
 #include <QByteArray>
+#include <QHash>
 
 #include <vector>
 
@@ -14,25 +14,17 @@ namespace qtga {
 class CommandRegistry
 {
 public:
-    CommandRegistry();
     void add(CommandDescriptor descriptor);
     const CommandDescriptor *find(const QByteArray &name) const;
     // Schema order; commands qemu-ga does not know come last in registration order.
     const std::vector<CommandDescriptor> &commands() const { return m_commands; }
-    // What requests spell again and again: the request members, every command's name and the
-    // names and enum values of its arguments (for the framer, see StringPool).
-    const StringPool &strings() const { return m_strings; }
 
     // Every command qemu-ga's schema has on Linux, in schema order.
     static const QList<QByteArray> &schemaOrder();
 
 private:
-    void addStrings(const std::vector<ArgField> &fields);
-    void addStrings(const ArgType *type);
-
     std::vector<CommandDescriptor> m_commands;
-    StringPool m_index;   // command name -> index in m_commands (the tag)
-    StringPool m_strings;
+    QHash<QByteArray, int> m_index;   // command name -> index in m_commands
 };
 
 // One registration function per area in agent/commands/.

@@ -76,9 +76,8 @@ void checkLine(const QByteArray &line)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static Harness harness;
-    // The whole input goes through a framer with the registry's string pool, as in a session.
+    // The whole input goes through one framer, as in a session.
     QgaFramer framer;
-    framer.setStringPool(&harness.registry.strings());
     std::vector<QgaFramer::Event> events;
     framer.feed(reinterpret_cast<const char *>(data), qsizetype(size), events);
     // Whole requests may be parsed without the lexer; one byte at a time they never are. The

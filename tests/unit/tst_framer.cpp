@@ -1,11 +1,11 @@
-// The QGA stream framer against QEMU's lexer/streamer/parser behaviour (spec §1.1-1.3).
+// The QGA stream framer against the behaviour of QEMU's json-lexer.c, json-streamer.c and
+// json-parser.c.
 #include "jsonwriter.h"
 #include "qgaframer.h"
 #include "bytescan.h"
 
 #include <QTest>
 
-#include <cstring>
 #include <functional>
 
 using namespace qtga;
@@ -48,9 +48,6 @@ private Q_SLOTS:
     void holdsNothingBetweenMessages();
     void largeStringsKeepTheMessageIntact();
     void resetDropsPartialRequest();
-    void pooledStringsAreShared();
-    void stringPoolTellsEveryLengthApart();
-    void stringPoolFindsEveryString();
 };
 
 void tst_Framer::messages_data()
@@ -183,9 +180,6 @@ void tst_Framer::wholeRequestsParseLikeTheLexer()
         return atoms[next(sizeof atoms / sizeof *atoms)];
     };
     static const char edits[] = "{}[]:,\"'\\ \t\n\r0123456789-+.eEtrufalsnx\xff\xc3";
-    StringPool pool;
-    for (const char *s : {"execute", "arguments", "id", "guest-ping", "guest-exec", "k0", "k2", "a b"})
-        pool.add(s);
     int fast = 0;
     for (int round = 0; round < 4000; ++round) {
         QByteArray text = "{\"execute\":\"guest-exec\",\"arguments\":" + randomValue(1) + ",\"id\":" + randomValue(3) + "}";
@@ -201,9 +195,7 @@ void tst_Framer::wholeRequestsParseLikeTheLexer()
             }
         }
         text += "\n{\"execute\":\"guest-ping\"}";
-        // The direct path takes pooled strings as shared copies; the values stay the same.
         QgaFramer whole, bytewise;
-        whole.setStringPool(&pool);
         std::vector<QgaFramer::Event> a, b;
         whole.feed(text, a);
         for (char c : text)
@@ -392,100 +384,5 @@ void tst_Framer::scannersMatchByteByByte()
     }
 }
 
-void tst_Framer::pooledStringsAreShared()
-{
-    StringPool pool;
-    for (const char *s : {"execute", "arguments", "id", "guest-file-read", "handle"})
-        pool.add(s);
-    QgaFramer framer;
-    framer.setStringPool(&pool);
-    std::vector<QgaFramer::Event> events;
-    framer.feed(R"({"execute":"guest-file-read","arguments":{"handle":1,"count":2},"id":"handle"})", events);
-    QCOMPARE(events.size(), size_t(1));
-    const JsonValue &request = events[0].value;
-    QCOMPARE(toJson(request), QByteArray(R"({"execute": "guest-file-read", "arguments": {"handle": 1, "count": 2}, "id": "handle"})"));
-    const auto sharedWithPool = [&pool](const QByteArray &s) {
-        return s.constData() == pool.get(s.constData(), s.size()).constData();
-    };
-    const auto &members = request.members();
-    QVERIFY(sharedWithPool(members[0].key));
-    QVERIFY(sharedWithPool(members[0].value.toString()));
-    const auto &args = members[1].value.members();
-    QVERIFY(sharedWithPool(args[0].key));
-    QVERIFY(!sharedWithPool(args[1].key)); // "count" is not in this pool: a copy of its own
-    QVERIFY(sharedWithPool(members[2].value.toString()));
-    // A shared string is copied before anyone writes to it: the pool keeps its text.
-    QByteArray id = members[2].value.toString();
-    id.data()[0] = 'X';
-    QCOMPARE(pool.get("handle", 6), QByteArray("handle"));
-    QVERIFY(pool.contains("handle", 6));
-}
-
-void tst_Framer::stringPoolFindsEveryString()
-{
-    StringPool pool;
-    QList<QByteArray> added;
-    // Enough to grow the table several times; names that share long prefixes and suffixes.
-    for (int i = 0; i < 700; ++i) {
-        const QByteArray s = "guest-" + QByteArray::number(i) + (i % 3 ? "-info" : "") + QByteArray(i % 7, 'x');
-        pool.add(s);
-        pool.add(s); // twice: kept once
-        added << s;
-    }
-    QCOMPARE(pool.size(), qsizetype(added.size()));
-    for (const QByteArray &s : added) {
-        QVERIFY(pool.contains(s.constData(), s.size()));
-        QCOMPARE(pool.get(s.constData(), s.size()), s);
-    }
-    // Same length, first and last eight bytes: only the middle tells them apart.
-    pool.add("guest-set-memory-blocks");
-    pool.add("0123456789abcdefg");
-    for (const char *missing : {"guest-", "guest-700", "guest-1-info-", "x", "", "guest-set-mEmory-blocks",
-                                "guest-set-memorY-blocks", "01234567X9abcdefg"}) {
-        const qsizetype size = qsizetype(std::strlen(missing));
-        QVERIFY(!pool.contains(missing, size));
-        QCOMPARE(pool.get(missing, size), QByteArray(missing));
-    }
-}
-
 QTEST_APPLESS_MAIN(tst_Framer)
-// Every length class of the pool's keys (below 4, 4 to 7, 8 to 16, longer) with strings that
-// differ in one byte at each position: none may be taken for another, and tags stay with their text.
-void tst_Framer::stringPoolTellsEveryLengthApart()
-{
-    StringPool pool;
-    QList<QByteArray> added;
-    for (int length = 1; length <= 24; ++length) {
-        const QByteArray base(length, 'a');
-        pool.add(base, length * 100);
-        added.append(base);
-    }
-    for (const QByteArray &base : added) {
-        QCOMPARE(pool.tagOf(base.constData(), base.size()), int(base.size()) * 100);
-        for (int at = 0; at < base.size(); ++at) {
-            QByteArray other = base;
-            other[at] = 'b';
-            QVERIFY2(!pool.contains(other.constData(), other.size()), other.constData());
-            QCOMPARE(pool.tagOf(other.constData(), other.size()), -1);
-            QCOMPARE(pool.get(other.constData(), other.size()), other);
-        }
-        // A prefix of the same bytes is a different string.
-        QVERIFY(base.size() == 1 || pool.get(base.constData(), base.size() - 1).constData() != base.constData());
-    }
-    // Enough strings to make the table grow: every one still found, with its tag.
-    for (int i = 0; i < 500; ++i)
-        pool.add("name-" + QByteArray::number(i), i);
-    for (int i = 0; i < 500; ++i) {
-        const QByteArray name = "name-" + QByteArray::number(i);
-        QCOMPARE(pool.tagOf(name.constData(), name.size()), i);
-    }
-    for (const QByteArray &base : added)
-        QCOMPARE(pool.tagOf(base.constData(), base.size()), int(base.size()) * 100);
-    // Adding again keeps the text and may only set a tag.
-    const qsizetype before = pool.size();
-    pool.add("aaaa");
-    QCOMPARE(pool.size(), before);
-    QCOMPARE(pool.tagOf("aaaa", 4), 400);
-}
-
 #include "tst_framer.moc"

@@ -1,4 +1,5 @@
-// QEMU-compatible serialisation (spec §1.5): separators, escapes, numbers and QDict key order.
+// Serialisation as QEMU's qobject_to_json() does it: separators, escapes, numbers and QDict key
+// order.
 #include "jsonwriter.h"
 
 #include <QTest>
@@ -23,7 +24,7 @@ void tst_JsonWriter::keyOrder_data()
 {
     QTest::addColumn<QByteArrayList>("insertion");
     QTest::addColumn<QByteArrayList>("iteration");
-    // Insertion follows the QAPI schema; the expected orders are the spec's precomputed ones.
+    // Insertion follows the QAPI schema; the expected orders are those of qemu-ga's responses.
     QTest::newRow("response") << QByteArrayList{"return", "id"} << QByteArrayList{"return", "id"};
     QTest::newRow("error response") << QByteArrayList{"error", "id"} << QByteArrayList{"id", "error"};
     QTest::newRow("error") << QByteArrayList{"class", "desc"} << QByteArrayList{"class", "desc"};
@@ -114,8 +115,8 @@ void tst_JsonWriter::containers()
 }
 
 QTEST_APPLESS_MAIN(tst_JsonWriter)
-// JsonValue keeps one payload in a union: every type must survive copies, moves and
-// self-assignment, a moved-from string, array or object is null (a scalar may stay), and accessors of another type never reach the
+// Every type of JsonValue must survive copies, moves and self-assignment, a moved-from string,
+// array or object is null (a scalar may stay), and accessors of another type never reach the
 // wrong payload (const ones give empty, non-const ones turn the value into that type).
 void tst_JsonWriter::valueCopiesMovesAndAccessors()
 {
@@ -175,6 +176,13 @@ void tst_JsonWriter::valueCopiesMovesAndAccessors()
     JsonValue taken = std::move(object.members()[1].value);
     QCOMPARE(toJson(taken), QByteArray("[1, true, 2.5, null]"));
     QCOMPARE(toJson(object), QByteArray(R"({"r": "raw", "s": "text", "a": null, "u": 18446744073709551615})"));
+    // A value assigned one of its own members, by copy and by move.
+    JsonValue outer = JsonValue::object();
+    outer.insert("inner", JsonValue(JsonValue::Array{JsonValue("x")}));
+    outer = outer.members()[0].value;
+    QCOMPARE(toJson(outer), QByteArray(R"(["x"])"));
+    outer = std::move(outer.items()[0]);
+    QCOMPARE(toJson(outer), QByteArray(R"("x")"));
 }
 
 #include "tst_jsonwriter.moc"
