@@ -1,4 +1,4 @@
-// Serialises JSON exactly as QEMU's qobject_to_json() does (spec §1.5): ", " and ": " separators,
+// Serialises JSON exactly as QEMU's qobject_to_json() does: ", " and ": " separators,
 // upper-case \uXXXX escapes for everything outside printable ASCII, %.17g doubles, and object
 // members in the iteration order of QEMU's QDict hash table.
 #pragma once

@@ -1,6 +1,6 @@
 // guest-exec and guest-exec-status. Both run on the event loop: posix_spawn returns
 // as soon as the child has been created, and the status is a table look-up.
-#include "base64.h"
+#include "engines/base64.h"
 #include "engines/execprocesstable.h"
 
 #include "dispatch/commandcontext.h"

@@ -1,6 +1,6 @@
 // guest-file-open/-close/-read/-write/-seek/-flush: stdio streams on non-blocking,
 // close-on-exec descriptors, with qemu-ga's handle numbers, flush/seek rules and error texts.
-#include "base64.h"
+#include "engines/base64.h"
 #include "engines/filehandletable.h"
 #include "largebuffers.h"
 

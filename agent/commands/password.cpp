@@ -1,6 +1,6 @@
 // guest-set-user-password: "<user>:<password>\n" into chpasswd's stdin. Neither the
 // password nor the line holding it is ever logged.
-#include "base64.h"
+#include "engines/base64.h"
 #include "engines/childprocess.h"
 
 #include "dispatch/commandregistry.h"

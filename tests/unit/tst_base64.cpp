@@ -1,7 +1,7 @@
 // qemu-ga's base64 input rules: QEMU's qbase64_decode() alphabet check, then GLib's lenient
 // g_base64_decode().
 // The expected bytes were taken from Debian's qemu-ga 7.2 (guest-file-write, then read back).
-#include "commands/base64.h"
+#include "engines/base64.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "base64.h"
+#include "engines/base64.h"
 
 #include "largebuffers.h"
 
