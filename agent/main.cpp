@@ -1,18 +1,17 @@
 // qtga-agent: options -> Config -> Agent -> exec().
 #include "agent.h"
 #include "config.h"
-#include "process/daemon.h"
 #include "largebuffers.h"
+#include "process/daemon.h"
 #include "process/logging.h"
+#include "process/socketactivation.h"
 #include "selftest.h"
 #include "status/statussocket.h"
-#include "process/socketactivation.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
 #include <clocale>
-#include <malloc.h>
 #include <csignal>
 #include <cstdio>
 
@@ -41,17 +40,7 @@ int main(int argc, char **argv)
 {
     // A client that goes away must make our write fail, not kill us.
     std::signal(SIGPIPE, SIG_IGN);
-    // Buffers of a MiB and more (file transfers, exec output) get mappings of their own, so
-    // freeing one returns it whole and the heap does not fragment around them (a heap-based
-    // 4 MiB transfer held 13-23 MiB afterwards). A fresh mapping costs a page fault and a zeroed
-    // page per 4 KiB, which was most of the agent's CPU time in a 32 MiB guest-file-read:
-    // largebuffers recycles the last one instead. free() does not shrink the heap by itself;
-    // the dispatcher hands free memory back (malloc_trim) a second after the last large
-    // request. Worker threads share the main arena: the heaps of other arenas keep their top
-    // chunk through malloc_trim (measured: 11 MiB stayed).
-    mallopt(M_MMAP_THRESHOLD, int(largebuffers::Threshold));
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    mallopt(M_ARENA_MAX, 1);
+    LargeBuffers::configureMalloc();
 
     QStringList arguments;
     for (int i = 0; i < argc; ++i)

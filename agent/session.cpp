@@ -2,6 +2,7 @@
 
 #include "channels/channel.h"
 #include "dispatch/dispatcher.h"
+#include "largebuffers.h"
 
 namespace qtga {
 
@@ -25,8 +26,7 @@ Session::~Session()
 
 void Session::peerReceived(const QByteArray &data)
 {
-    if (data.size() >= Dispatcher::LargeBuffer)
-        m_dispatcher.noteLargeBuffer();
+    LargeBuffers::noteUse(data.size());
     m_framer.feed(data, m_framed);
     for (auto &event : m_framed)
         m_queue.push_back(std::move(event));

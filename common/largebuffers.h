@@ -1,36 +1,76 @@
-// Multi-megabyte buffers (a guest-file-write request, a guest-file-read response) recycled from
-// one request to the next. Such buffers are mappings of their own (main.cpp sets the malloc
-// mmap threshold to Threshold), so freeing one gives its memory back at once and the heap does
-// not fragment around it; the last one freed is parked here instead, and the next chunk of a
-// transfer writes into its pages without a page fault. The dispatcher releases the parked
-// buffer a second after the last large request. Its pages are not handed back piecemeal in
-// between (MADV_FREE): where the guest's page tables are shadowed by the hypervisor (nested
-// guests, PVM) every first write after that costs a trap, which cut guest-file-read from
-// about 1,900 to 250 MB/s on the development VM.
+// Memory for multi-megabyte requests and answers (a guest-file-write's text, a guest-file-read's
+// answer, guest-exec output), with its whole policy in one place:
+// - malloc gives every buffer of Threshold bytes or more a mapping of its own
+//   (configureMalloc()), so that freeing one returns it at once and the heap does not fragment
+//   around it;
+// - the last such buffer freed is parked instead, and the next chunk of a transfer takes it with
+//   its pages already in place (a fresh mapping costs a page fault per 4 KiB, which was most of
+//   the agent's time in a large guest-file-read);
+// - a second after the last large buffer was used (noteUse()), the parked one is freed and the
+//   heap's free memory handed back to the system; small requests never start that timer, so an
+//   idle agent does not wake up for it.
+//
+// SpliceableText is the contract between the code that builds a large JSON text and the code
+// that sends it inside an answer line.
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 
-namespace qtga::largebuffers {
+namespace qtga {
 
-inline constexpr qsizetype Threshold = qsizetype(1) << 20;
+class LargeBuffers
+{
+public:
+    // Buffers this large get mappings of their own and are recycled.
+    static constexpr qsizetype Threshold = qsizetype(1) << 20;
+    // Using a buffer this large (a read or an answer) schedules the hand-back.
+    static constexpr qsizetype TrimThreshold = 256 * 1024;
+    static constexpr int TrimDelayMs = 1000;
 
-// An empty buffer with room for at least `capacity` bytes after its start: the parked one if
-// it is big enough, otherwise a new one (rounded up to whole MiB, which costs only address
-// space, so that the same request size finds it again after a response was built at an offset).
-// The first `willWrite` bytes of a new one are backed by memory at once, in one system call
-// instead of a page fault per 4 KiB (a trap to the hypervisor each under shadow paging): pass
-// what will certainly be written, not more.
-QByteArray take(qsizetype capacity, qsizetype willWrite = 0);
+    // malloc's side of the policy; once, at start-up, before any other thread runs.
+    static void configureMalloc();
 
-// Gives away a buffer its owner is done with. Kept when it is Threshold or larger and nobody
-// else holds it; the bigger of it and an already parked buffer stays.
-void park(QByteArray buffer);
+    // An empty buffer with room for at least `capacity` bytes after its start: the parked one if
+    // it is big enough, otherwise a new one (rounded up to whole MiB, which costs only address
+    // space, so that the same request size finds it again). The first `willWrite` bytes of a new
+    // one are backed by memory at once, in one system call instead of a page fault per 4 KiB:
+    // pass what will certainly be written, not more.
+    static QByteArray take(qsizetype capacity, qsizetype willWrite = 0);
+    // Gives away a buffer its owner is done with. Kept when it is Threshold or larger and nobody
+    // else holds it; the bigger of it and an already parked buffer stays. Any thread.
+    static void park(QByteArray buffer);
+    // Frees the parked buffer.
+    static void release();
+    // Bytes that fit after the buffer's start without reallocating.
+    static qsizetype room(const QByteArray &buffer);
 
-// Frees the parked buffer.
-void release();
+    // A buffer of `size` bytes was just used (read from a client, or answered). From the main
+    // thread, under a QCoreApplication.
+    static void noteUse(qsizetype size);
+};
 
-// Bytes that fit after the buffer's start without reallocating.
-qsizetype room(const QByteArray &buffer);
+// A large piece of an answer line that is JSON text already (guest-file-read's base64,
+// guest-exec-status output), built in a buffer with Room bytes free in front of it and behind
+// it: the line that carries it is then made around it in place, instead of copying a text of
+// many megabytes into a new line.
+class SpliceableText
+{
+public:
+    static constexpr qsizetype Room = 256;
 
-} // namespace qtga::largebuffers
+    // Space for `capacity` bytes of text, the first `willWrite` of them backed by memory at once.
+    explicit SpliceableText(qsizetype capacity, qsizetype willWrite = 0);
+    // Where the text goes; `capacity` bytes may be written.
+    char *data() { return m_buffer.data() + Room; }
+    // The text is the first `size` bytes written; returns it, with the room kept around it.
+    QByteArray finish(qsizetype size) &&;
+
+    // `head`, then `text`, then `tail`: in `text`'s own buffer when they fit the room it has.
+    static QByteArray surround(QByteArray text, QByteArrayView head, QByteArrayView tail);
+
+private:
+    QByteArray m_buffer;
+};
+
+} // namespace qtga

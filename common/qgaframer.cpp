@@ -55,11 +55,11 @@ const unsigned char *QgaFramer::appendStringRun(const unsigned char *p, const un
     // arena. A large one moves once into a recycled buffer (or a new mapping), and reserve()
     // grows a mapping with mremap, without copying.
     const qsizetype needed = m_arena.size() + qsizetype(run - p);
-    const qsizetype space = largebuffers::room(m_arena);
+    const qsizetype space = LargeBuffers::room(m_arena);
     if (needed > space) {
         const qsizetype wanted = std::max(needed, 2 * space);
-        if (wanted >= largebuffers::Threshold && m_arena.capacity() < largebuffers::Threshold) {
-            QByteArray large = largebuffers::take(wanted);
+        if (wanted >= LargeBuffers::Threshold && m_arena.capacity() < LargeBuffers::Threshold) {
+            QByteArray large = LargeBuffers::take(wanted);
             large.append(m_arena);
             m_arena = std::move(large);
         } else {
@@ -185,8 +185,8 @@ void QgaFramer::dropMessage()
     m_braces = 0;
     m_brackets = 0;
     // Give back the memory of a large request instead of keeping it for the life of the session.
-    if (m_arena.capacity() >= largebuffers::Threshold)
-        largebuffers::park(std::move(m_arena));
+    if (m_arena.capacity() >= LargeBuffers::Threshold)
+        LargeBuffers::park(std::move(m_arena));
     else
         m_arena.resize(0);   // keeps the buffer; clear() would free it
     m_tokenStart = 0;

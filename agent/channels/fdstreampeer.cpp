@@ -181,7 +181,7 @@ void FdStreamPeer::onWritable()
             const qsizetype left = m_queue.front().size() - m_offset;
             if (n >= left) {
                 n -= left;
-                largebuffers::park(std::move(m_queue.front()));
+                LargeBuffers::park(std::move(m_queue.front()));
                 m_queue.pop_front();
                 m_offset = 0;
             } else {

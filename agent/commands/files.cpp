@@ -261,7 +261,7 @@ CommandOutcome guestFileWrite(const JsonValue &args, CommandContext &context)
 
     const size_t written = std::fwrite(data->constData(), 1, size_t(count), stream);
     const int err = errno;
-    largebuffers::park(std::move(*data));
+    LargeBuffers::park(std::move(*data));
     CommandOutcome outcome = CommandOutcome::ok();
     if (std::ferror(stream)) {
         qCInfo(lcFiles, "guest-file-write failed, handle: %lld", qlonglong(handle));

@@ -11,7 +11,6 @@
 
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 
 #include <functional>
 #include <vector>
@@ -67,12 +66,6 @@ public:
     void runExclusive(std::function<void()> job) { m_executor.runExclusive(std::move(job)); }
     void waitForWorkers() { m_executor.waitForWorkers(); }
 
-    // Buffers this large stay on the heap after use (see main.cpp); once one has been used, the
-    // dispatcher hands free heap memory back to the system a second after the last of them.
-    // Main thread only. Small requests never arm the timer, so an idle agent never wakes.
-    static constexpr qsizetype LargeBuffer = 256 * 1024;
-    void noteLargeBuffer();
-
     // Observers remove themselves before they go away.
     void addObserver(CommandObserver *observer);
     void removeObserver(CommandObserver *observer);
@@ -82,10 +75,6 @@ private:
     CommandFilter m_filter;
     CommandExecutor m_executor;
     std::vector<CommandObserver *> m_observers;
-    // Hands freed heap memory back to the system a second after activity began (see main.cpp:
-    // large buffers stay on the heap to be reused while requests keep coming).
-    QTimer m_trimTimer;
-    quint64 m_largeBuffersSinceTrim = 0;
 };
 
 } // namespace qtga

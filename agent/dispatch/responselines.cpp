@@ -1,9 +1,7 @@
 #include "responselines.h"
 
-#include "dispatcher.h"
 #include "jsonwriter.h"
-
-#include <algorithm>
+#include "largebuffers.h"
 
 namespace qtga {
 
@@ -20,19 +18,17 @@ QByteArray finishLine(const JsonValue &response, bool delimit)
     return line;
 }
 
-// A multi-megabyte member (guest-file-read's base64, guest-exec-status output) is JSON text
-// already, built with room before and after it: the rest of the line goes around it in place,
-// instead of copying it into a new line. The line is written with a NUL in the member's place
-// (JSON text never holds one: the writer escapes it) and cut there.
-QByteArray spliceAroundLargeMember(JsonValue &response, JsonValue &member, bool delimit)
+// A member that is JSON text already (guest-file-read's base64, guest-exec-status output) is
+// a SpliceableText: the rest of the line goes around it in place, instead of copying what may
+// be many megabytes into a new line. The line is written with a NUL where the text goes (JSON
+// text never holds one: the writer escapes it) and cut there.
+QByteArray spliceAround(JsonValue &response, JsonValue &member, bool delimit)
 {
     QByteArray text = std::move(member.stringRef());
     member = JsonValue::rawJson(QByteArray(1, '\0'));
     const QByteArray frame = finishLine(response, delimit);
     const qsizetype at = frame.indexOf('\0');
-    text.prepend(frame.constData(), at);
-    text.append(frame.constData() + at + 1, frame.size() - at - 1);
-    return text;
+    return SpliceableText::surround(std::move(text), QByteArrayView(frame).first(at), QByteArrayView(frame).sliced(at + 1));
 }
 
 } // namespace
@@ -59,15 +55,16 @@ QByteArray responseLine(const CommandDescriptor &cmd, CommandOutcome outcome, bo
     response.insert("return", std::move(outcome.value()));
     if (id)
         response.insert("id", *id);
-    JsonValue &value = response.members().front().value;
-    if (value.isObject()) {
-        auto &members = value.members();
-        const auto large = std::find_if(members.begin(), members.end(), [](const JsonValue::Member &m) {
-            return m.value.isRawJson() && m.value.toString().size() >= Dispatcher::LargeBuffer;
-        });
-        if (large != members.end())
-            return spliceAroundLargeMember(response, large->value, delimit);
+    // guest-exec-status may carry two (out-data and err-data): the larger is spliced.
+    JsonValue::Member *largest = nullptr;
+    if (JsonValue &value = response.members().front().value; value.isObject()) {
+        for (JsonValue::Member &m : value.members()) {
+            if (m.value.isRawJson() && (!largest || m.value.toString().size() > largest->value.toString().size()))
+                largest = &m;
+        }
     }
+    if (largest)
+        return spliceAround(response, largest->value, delimit);
     return finishLine(response, delimit);
 }
 

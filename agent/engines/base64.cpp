@@ -173,15 +173,28 @@ std::optional<QByteArray> decodeBase64(QByteArray &&text)
     return std::move(text);
 }
 
-Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput, const std::function<qsizetype()> &expectedInput)
+namespace {
+
+// The quoted base64 text of `input` bytes.
+qsizetype quotedSize(qsizetype input)
 {
-    const qsizetype size = SpliceRoom + (maxInput + 2) / 3 * 4 + 2 + SpliceRoom;
-    if (size >= largebuffers::Threshold) {
-        const qsizetype known = expectedInput ? std::min(expectedInput(), maxInput) : 0;
-        m_json = largebuffers::take(size, SpliceRoom + (known + 2) / 3 * 4 + 2);
-    }
-    m_json.resize(size);
-    m_out = m_json.data() + SpliceRoom;
+    return (input + 2) / 3 * 4 + 2;
+}
+
+// What will certainly be written: only asked for when the text needs a large buffer, whose
+// pages are then backed at once.
+qsizetype certainSize(qsizetype maxInput, const std::function<qsizetype()> &expectedInput)
+{
+    if (!expectedInput || quotedSize(maxInput) < LargeBuffers::Threshold)
+        return 0;
+    return quotedSize(std::min(expectedInput(), maxInput));
+}
+
+} // namespace
+
+Base64JsonBuilder::Base64JsonBuilder(qsizetype maxInput, const std::function<qsizetype()> &expectedInput)
+    : m_text(quotedSize(maxInput), certainSize(maxInput, expectedInput)), m_out(m_text.data())
+{
     *m_out++ = '"';
 }
 
@@ -232,12 +245,8 @@ void Base64JsonBuilder::append(const char *data, qsizetype size)
 JsonValue Base64JsonBuilder::finish()
 {
     *m_out++ = '"';
-    // Truncating keeps the room after the text; removing from the front only moves the start
-    // (Qt 6), keeping the room before it. Both are what a response line built around the
-    // string uses instead of copying it.
-    m_json.truncate(m_out - m_json.constData());
-    m_json.remove(0, SpliceRoom);
-    return JsonValue::rawJson(std::move(m_json));
+    const qsizetype size = m_out - m_text.data();
+    return JsonValue::rawJson(std::move(m_text).finish(size));
 }
 
 JsonValue base64JsonString(const char *data, qsizetype size)

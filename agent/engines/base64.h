@@ -3,6 +3,7 @@
 #pragma once
 
 #include "jsonvalue.h"
+#include "largebuffers.h"
 
 #include <QByteArray>
 
@@ -35,14 +36,11 @@ public:
     explicit Base64JsonBuilder(qsizetype maxInput, const std::function<qsizetype()> &expectedInput = {});
     // Every call but the last must append a multiple of 3 bytes.
     void append(const char *data, qsizetype size);
+    // The JSON string as a RawJson value whose text is a SpliceableText.
     JsonValue finish();
 
-    // Free bytes kept before and after the finished JSON string, so that the response line can
-    // be made around it in place (responseLine() in dispatch/responselines.h).
-    static constexpr qsizetype SpliceRoom = 256;
-
 private:
-    QByteArray m_json;
+    SpliceableText m_text;
     char *m_out;
 };
 inline JsonValue base64JsonString(const QByteArray &data) { return base64JsonString(data.constData(), data.size()); }

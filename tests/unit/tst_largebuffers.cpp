@@ -1,10 +1,12 @@
-// Recycling of multi-megabyte buffers between requests, and a command taking over its own
-// large argument.
+// The large-buffer policy (common/largebuffers.h): recycling of multi-megabyte buffers between
+// requests, handing the parked one back after use, the splice of a large text into its answer
+// line without a copy, and a command taking over its own large argument.
 #include "largebuffers.h"
 
 #include "dispatch/commandcontext.h"
 
 #include <QTest>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstring>
@@ -20,13 +22,17 @@ class tst_LargeBuffers : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void init() { largebuffers::release(); }
+    void init() { LargeBuffers::release(); }
     void parkedBufferIsTakenAgain();
     void keepsTheBiggerOne();
     void refusesSharedAndSmallBuffers();
     void releaseFreesTheParkedBuffer();
     void commandTakesOwnedArgument();
     void newBufferBackedUpToWhatWillBeWritten();
+    void parkedBufferHandedBackAfterUse();
+    void smallBuffersDoNotStartTheTimer();
+    void answerLineMadeAroundTheText_data();
+    void answerLineMadeAroundTheText();
 };
 
 namespace {
@@ -48,7 +54,7 @@ qsizetype residentPages(const char *data, qsizetype size)
 
 QByteArray filled(qsizetype size, char c)
 {
-    QByteArray b = largebuffers::take(size);
+    QByteArray b = LargeBuffers::take(size);
     b.fill(c, size);
     return b;
 }
@@ -58,20 +64,20 @@ QByteArray filled(qsizetype size, char c)
 void tst_LargeBuffers::parkedBufferIsTakenAgain()
 {
     QByteArray b = filled(5 << 20, 'a');
-    QVERIFY(largebuffers::room(b) >= 5 << 20);
+    QVERIFY(LargeBuffers::room(b) >= 5 << 20);
     const char *data = b.constData();
-    largebuffers::park(std::move(b));
+    LargeBuffers::park(std::move(b));
 
-    QByteArray again = largebuffers::take(4 << 20);
+    QByteArray again = LargeBuffers::take(4 << 20);
     QCOMPARE(again.constData(), data);
     QCOMPARE(again.size(), 0);
-    QVERIFY(largebuffers::room(again) >= 5 << 20);
+    QVERIFY(LargeBuffers::room(again) >= 5 << 20);
     again.fill('b', 5 << 20);
     QCOMPARE(again.count('b'), qsizetype(5 << 20));
     QCOMPARE(again.constData(), data);
 
     // Taken means gone: the next request gets a buffer of its own.
-    QByteArray other = largebuffers::take(4 << 20);
+    QByteArray other = LargeBuffers::take(4 << 20);
     QVERIFY(other.constData() != data);
 }
 
@@ -80,34 +86,34 @@ void tst_LargeBuffers::keepsTheBiggerOne()
     QByteArray small = filled(2 << 20, 'a');
     QByteArray large = filled(6 << 20, 'b');
     const char *largeData = large.constData();
-    largebuffers::park(std::move(large));
-    largebuffers::park(std::move(small));
-    QCOMPARE(largebuffers::take(3 << 20).constData(), largeData);
+    LargeBuffers::park(std::move(large));
+    LargeBuffers::park(std::move(small));
+    QCOMPARE(LargeBuffers::take(3 << 20).constData(), largeData);
 }
 
 void tst_LargeBuffers::refusesSharedAndSmallBuffers()
 {
     QByteArray b = filled(3 << 20, 'a');
     const QByteArray stillUsed = b;
-    largebuffers::park(std::move(b));
-    QVERIFY(largebuffers::take(1 << 20).constData() != stillUsed.constData());
+    LargeBuffers::park(std::move(b));
+    QVERIFY(LargeBuffers::take(1 << 20).constData() != stillUsed.constData());
     QCOMPARE(stillUsed.count('a'), qsizetype(3 << 20));
 
     QByteArray tiny(1000, 'x');
     const char *tinyData = tiny.constData();
-    largebuffers::park(std::move(tiny));
-    QVERIFY(largebuffers::take(100).constData() != tinyData);
+    LargeBuffers::park(std::move(tiny));
+    QVERIFY(LargeBuffers::take(100).constData() != tinyData);
 }
 
 void tst_LargeBuffers::releaseFreesTheParkedBuffer()
 {
     QByteArray b = filled(3 << 20, 'a');
-    largebuffers::park(std::move(b));
-    largebuffers::release();
+    LargeBuffers::park(std::move(b));
+    LargeBuffers::release();
     // Nothing parked: a request gets an empty buffer with room reserved, rounded to whole MiB.
-    QByteArray fresh = largebuffers::take((2 << 20) + 1);
+    QByteArray fresh = LargeBuffers::take((2 << 20) + 1);
     QCOMPARE(fresh.size(), 0);
-    QCOMPARE(largebuffers::room(fresh), qsizetype(3 << 20));
+    QCOMPARE(LargeBuffers::room(fresh), qsizetype(3 << 20));
 }
 
 void tst_LargeBuffers::commandTakesOwnedArgument()
@@ -149,16 +155,66 @@ void tst_LargeBuffers::newBufferBackedUpToWhatWillBeWritten()
         QSKIP(qPrintable(QStringLiteral("MADV_POPULATE_WRITE needs Linux 5.14, this is %1").arg(QString::fromLatin1(u.release))));
     // As in the agent (main.cpp): buffers this large are mappings of their own, not heap
     // memory that earlier tests may have touched.
-    mallopt(M_MMAP_THRESHOLD, int(largebuffers::Threshold));
+    mallopt(M_MMAP_THRESHOLD, int(LargeBuffers::Threshold));
     const qsizetype page = ::sysconf(_SC_PAGESIZE);
-    QByteArray lazy = largebuffers::take(8 << 20);
+    QByteArray lazy = LargeBuffers::take(8 << 20);
     QVERIFY(residentPages(lazy.constData(), 8 << 20) < 16);
-    QByteArray eager = largebuffers::take(8 << 20, 5 << 20);
+    QByteArray eager = LargeBuffers::take(8 << 20, 5 << 20);
     const qsizetype resident = residentPages(eager.constData(), 8 << 20);
     // Whole pages of the first 5 MiB, nothing much beyond them.
     QVERIFY(resident >= (5 << 20) / page - 1);
     QVERIFY(resident <= (5 << 20) / page + 16);
     QVERIFY(residentPages(eager.constData() + (6 << 20), 2 << 20) < 16);
+}
+
+void tst_LargeBuffers::parkedBufferHandedBackAfterUse()
+{
+    QByteArray b = filled(4 << 20, 'p');
+    const char *data = b.constData();
+    LargeBuffers::park(std::move(b));
+    LargeBuffers::noteUse(2 << 20);
+    auto *timer = QCoreApplication::instance()->findChild<QTimer *>();
+    QVERIFY(timer && timer->isActive());
+    // Still there while the transfer goes on, gone a second after it.
+    QByteArray again = LargeBuffers::take(1 << 20);
+    QCOMPARE(again.constData(), data);
+    LargeBuffers::park(std::move(again));
+    QTRY_VERIFY_WITH_TIMEOUT(!timer->isActive(), 3 * LargeBuffers::TrimDelayMs);
+    // A new buffer now (the kernel may well map it at the same address): only the 1 MiB asked.
+    QCOMPARE(LargeBuffers::room(LargeBuffers::take(1 << 20)), qsizetype(1 << 20));
+}
+
+void tst_LargeBuffers::smallBuffersDoNotStartTheTimer()
+{
+    // Pings and small reads: an idle or lightly polled agent never wakes up for the hand-back.
+    LargeBuffers::noteUse(LargeBuffers::TrimThreshold - 1);
+    auto *timer = QCoreApplication::instance()->findChild<QTimer *>();
+    QVERIFY(!timer || !timer->isActive());
+}
+
+void tst_LargeBuffers::answerLineMadeAroundTheText_data()
+{
+    QTest::addColumn<qsizetype>("size");
+    QTest::newRow("small (heap)") << qsizetype(100);
+    QTest::newRow("4 MiB (own mapping)") << qsizetype(4 << 20);
+}
+
+void tst_LargeBuffers::answerLineMadeAroundTheText()
+{
+    QFETCH(qsizetype, size);
+    SpliceableText builder(size);
+    std::memset(builder.data(), 'Q', size_t(size));
+    QByteArray text = std::move(builder).finish(size);
+    const char *start = text.constData();
+    const QByteArray head = "{\"return\": {\"count\": 3, \"buf-b64\": ";
+    const QByteArray tail = ", \"eof\": true}}\n";
+    const QByteArray line = SpliceableText::surround(std::move(text), head, tail);
+    QCOMPARE(line.size(), head.size() + size + tail.size());
+    QVERIFY(line.startsWith(head));
+    QVERIFY(line.endsWith(tail));
+    QCOMPARE(line.count('Q'), size);
+    // In place: the text did not move, the head went into the room in front of it.
+    QCOMPARE(line.constData() + head.size(), start);
 }
 
 QTEST_GUILESS_MAIN(tst_LargeBuffers)
