@@ -39,6 +39,12 @@ public:
     virtual QString description() const = 0;
     virtual bool isOpen() const = 0;
 
+    // One read buffer for every peer: all of them read on the main thread, and the reader uses
+    // what a read brings before the next read. Left uninitialised, so only the pages reads
+    // filled count as the agent's memory.
+    static constexpr qsizetype ReadChunk = 256 * 1024;
+    static char *sharedReadBuffer();
+
 Q_SIGNALS:
     void outputDrained();
     // The host end went away; the channel may deliver the same peer again (virtio-serial).

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -15,20 +14,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcChannel)
 namespace qtga {
 
 namespace {
-// Large reads let a multi-megabyte guest-file-write arrive in few wake-ups.
-constexpr qsizetype ReadChunk = 256 * 1024;
 // Stop reading from a busy connection after this many bytes in one wake-up, to be fair to others.
 constexpr qsizetype ReadBudget = 4 * 1024 * 1024;
-
-// One read buffer for every peer: all of them read on the main thread, and what a read brings
-// is copied by the receiver before the next read. Left uninitialised, so only the pages that
-// reads actually filled count as the agent's memory (a zero-filled 256 KiB buffer per client
-// was a third of an idle agent's private dirty memory).
-char *sharedReadBuffer()
-{
-    static const std::unique_ptr<char[]> buffer(new char[size_t(ReadChunk)]);
-    return buffer.get();
-}
 }
 
 FdStreamPeer::FdStreamPeer(int fd, QString description, EofMeaning eof, QObject *parent)

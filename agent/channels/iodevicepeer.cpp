@@ -1,5 +1,7 @@
 #include "iodevicepeer.h"
 
+#include "largebuffers.h"
+
 #include <QLocalSocket>
 #include <QLoggingCategory>
 #include <QSerialPort>
@@ -10,26 +12,46 @@ Q_DECLARE_LOGGING_CATEGORY(lcChannel)
 
 namespace qtga {
 
-namespace {
-// Most requests fit many times over; a multi-megabyte guest-file-write arrives in few reads.
-constexpr qint64 ReadChunk = 256 * 1024;
-}
-
 IoDevicePeer::IoDevicePeer(QIODevice *device, QString description, QObject *parent)
     : ChannelPeer(parent), m_device(device), m_description(std::move(description))
 {
     m_device->setParent(this);
     connect(m_device, &QIODevice::readyRead, this, &IoDevicePeer::deliverAvailable);
-    connect(m_device, &QIODevice::bytesWritten, this, [this] {
-        if (m_device->bytesToWrite() == 0)
-            Q_EMIT outputDrained();
-    });
+    connect(m_device, &QIODevice::bytesWritten, this, &IoDevicePeer::onBytesWritten);
 }
 
 void IoDevicePeer::write(const QByteArray &data)
 {
-    if (!m_closed)
-        m_device->write(data);
+    if (m_closed || data.isEmpty())
+        return;
+    m_queue.push_back(data);
+    m_queued += data.size();
+}
+
+void IoDevicePeer::flush()
+{
+    // Both the device's own write and a full buffer end the loop; the device's bytesWritten()
+    // brings the next piece.
+    while (!m_closed && !m_queue.empty() && m_device->bytesToWrite() < WritePiece) {
+        const QByteArray &front = m_queue.front();
+        const qsizetype n = std::min(WritePiece, front.size() - m_offset);
+        m_device->write(front.constData() + m_offset, n);
+        m_offset += n;
+        m_queued -= n;
+        if (m_offset == front.size()) {
+            LargeBuffers::park(std::move(m_queue.front()));
+            m_queue.pop_front();
+            m_offset = 0;
+        }
+        flushDevice();
+    }
+}
+
+void IoDevicePeer::onBytesWritten()
+{
+    flush();
+    if (m_queue.empty() && m_device->bytesToWrite() == 0)
+        Q_EMIT outputDrained();
 }
 
 void IoDevicePeer::setReadEnabled(bool enabled)
@@ -43,8 +65,13 @@ void IoDevicePeer::setReadEnabled(bool enabled)
 
 void IoDevicePeer::deliverAvailable()
 {
-    while (m_readEnabled && !m_closed && m_device->bytesAvailable() > 0)
-        deliver(m_device->read(ReadChunk));
+    while (m_readEnabled && !m_closed && m_device->bytesAvailable() > 0) {
+        char *buffer = sharedReadBuffer();
+        const qint64 n = m_device->read(buffer, ReadChunk);
+        if (n <= 0)
+            return;
+        deliver(QByteArray::fromRawData(buffer, qsizetype(n)));
+    }
 }
 
 void IoDevicePeer::finish()
@@ -52,6 +79,9 @@ void IoDevicePeer::finish()
     if (m_closed)
         return;
     m_closed = true;
+    m_queue.clear();
+    m_queued = 0;
+    m_offset = 0;
     Q_EMIT closed();
 }
 
@@ -76,7 +106,7 @@ LocalSocketPeer::LocalSocketPeer(QLocalSocket *socket, QString description, QObj
     });
 }
 
-void LocalSocketPeer::flush()
+void LocalSocketPeer::flushDevice()
 {
     m_socket->flush();
 }
@@ -102,7 +132,7 @@ SerialPortPeer::SerialPortPeer(QSerialPort *port, QObject *parent)
     });
 }
 
-void SerialPortPeer::flush()
+void SerialPortPeer::flushDevice()
 {
     m_port->flush();
 }

@@ -1,12 +1,20 @@
 // Peers on a QIODevice that Qt drives: a unix-listen client's QLocalSocket and the QSerialPort of
-// isa-serial. Reads arrive with readyRead(); writes go through the device's own buffer.
-// Pausing reads leaves input in the device's bounded read buffer, and once that is full, in the
-// kernel's.
+// isa-serial. Reads arrive with readyRead(); pausing them leaves input in the device's bounded
+// read buffer, and once that is full, in the kernel's.
+//
+// Answers go to the device in pieces of at most WritePiece bytes, the next when the device has
+// written the last: the device copies what it is given into a buffer of its own (QLocalSocket
+// passes the bytes on to its inner socket, past QIODevice's shortcut for QByteArray), and a
+// 64 MiB guest-file-read answer handed over whole would be copied into 64 MiB of fresh memory.
+// In pieces the copies reuse the same heap memory, and the answer's own buffer is recycled
+// once it is out.
 #pragma once
 
 #include "channel.h"
 
 #include <QIODevice>
+
+#include <deque>
 
 class QLocalSocket;
 class QSerialPort;
@@ -19,9 +27,11 @@ class IoDevicePeer : public ChannelPeer
 public:
     // What the device reads ahead while the session does not take it.
     static constexpr qint64 ReadBufferSize = 256 * 1024;
+    static constexpr qsizetype WritePiece = 256 * 1024;
 
     void write(const QByteArray &data) override;
-    qsizetype pendingOutput() const override { return m_device->bytesToWrite(); }
+    void flush() override;
+    qsizetype pendingOutput() const override { return m_queued + m_device->bytesToWrite(); }
     void setReadEnabled(bool enabled) override;
     QString description() const override { return m_description; }
     bool isOpen() const override { return !m_closed; }
@@ -31,12 +41,18 @@ protected:
     IoDevicePeer(QIODevice *device, QString description, QObject *parent);
     // Emits closed() once.
     void finish();
+    // Starts sending what the device holds.
+    virtual void flushDevice() = 0;
 
 private:
     void deliverAvailable();
+    void onBytesWritten();
 
     QIODevice *m_device;
     QString m_description;
+    std::deque<QByteArray> m_queue;  // answers not yet handed to the device
+    qsizetype m_offset = 0;          // bytes of m_queue.front() handed over
+    qsizetype m_queued = 0;
     bool m_readEnabled = true;
     bool m_closed = false;
 };
@@ -48,8 +64,10 @@ class LocalSocketPeer final : public IoDevicePeer
 public:
     LocalSocketPeer(QLocalSocket *socket, QString description, QObject *parent = nullptr);
 
-    void flush() override;
     void abort() override;
+
+protected:
+    void flushDevice() override;
 
 private:
     QLocalSocket *m_socket;
@@ -62,8 +80,10 @@ class SerialPortPeer final : public IoDevicePeer
 public:
     SerialPortPeer(QSerialPort *port, QObject *parent = nullptr);
 
-    void flush() override;
     void abort() override;
+
+protected:
+    void flushDevice() override;
 
 private:
     QSerialPort *m_port;

@@ -2,7 +2,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcChannel, "qtga.channel")
+Q_DECLARE_LOGGING_CATEGORY(lcChannel)
 
 namespace qtga {
 

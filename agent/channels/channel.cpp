@@ -1,0 +1,17 @@
+#include "channel.h"
+
+#include <QLoggingCategory>
+
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcChannel, "qtga.channel")
+
+namespace qtga {
+
+char *ChannelPeer::sharedReadBuffer()
+{
+    static const std::unique_ptr<char[]> buffer(new char[size_t(ReadChunk)]);
+    return buffer.get();
+}
+
+} // namespace qtga
