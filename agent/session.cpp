@@ -12,6 +12,10 @@ Session::Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent)
     peer->setReader(this);
     connect(peer, &ChannelPeer::outputDrained, this, &Session::updateReading);
     connect(peer, &ChannelPeer::hostDisconnected, this, &Session::onHostDisconnected);
+    connect(peer, &ChannelPeer::inputEnded, this, [this] {
+        m_inputEnded = true;
+        updateReading();
+    });
     connect(peer, &ChannelPeer::closed, this, [this] {
         m_queue.clear();
         Q_EMIT finished();
@@ -79,6 +83,11 @@ void Session::updateReading()
     if (!m_peer)
         return;
     const bool idle = !m_busy && m_queue.empty();
+    // A client that has sent all it will send gets its last answer, then the connection ends.
+    if (m_inputEnded && idle && m_peer->pendingOutput() == 0) {
+        m_peer->abort();
+        return;
+    }
     m_peer->setReadEnabled(idle && m_peer->pendingOutput() < OutputHighWater);
 }
 

@@ -45,6 +45,7 @@ private:
     std::deque<QgaFramer::Event> m_queue;
     bool m_busy = false;        // a request is running (on a worker thread)
     bool m_processing = false;  // inside processQueue()
+    bool m_inputEnded = false;  // the client sends nothing more
     quint64 m_requests = 0;
 };
 

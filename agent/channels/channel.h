@@ -47,6 +47,9 @@ public:
 
 Q_SIGNALS:
     void outputDrained();
+    // The client shut down its sending side: no more requests will come, but it still reads
+    // (`echo ... | socat`). Its session answers what it has, then aborts the peer.
+    void inputEnded();
     // The host end went away; the channel may deliver the same peer again (virtio-serial).
     void hostDisconnected();
     void closed();

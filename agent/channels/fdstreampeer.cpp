@@ -57,7 +57,7 @@ void FdStreamPeer::flush()
 void FdStreamPeer::setReadEnabled(bool enabled)
 {
     m_readEnabled = enabled;
-    if (m_fd >= 0 && !m_waitingForHost)
+    if (m_fd >= 0 && !m_waitingForHost && !m_inputEnded)
         m_readNotifier.setEnabled(enabled);
 }
 
@@ -116,11 +116,16 @@ void FdStreamPeer::onReadable()
             continue;
         }
         if (n == 0) {
-            qCDebug(lcChannel) << m_description << (m_eofMeaning == EofMeaning::HostGone ? "host end closed" : "closed by peer");
-            if (m_eofMeaning == EofMeaning::HostGone)
+            qCDebug(lcChannel) << m_description << (m_eofMeaning == EofMeaning::HostGone ? "host end closed" : "input ended");
+            if (m_eofMeaning == EofMeaning::HostGone) {
                 waitForHost();
-            else
-                shutdown();
+            } else {
+                // The client may only have shut down its sending side and still wait for
+                // answers; a client that is gone altogether makes the next write fail.
+                m_inputEnded = true;
+                m_readNotifier.setEnabled(false);
+                Q_EMIT inputEnded();
+            }
             return;
         }
         if (errno == EINTR)

@@ -16,12 +16,13 @@ class FdStreamPeer : public ChannelPeer
 {
     Q_OBJECT
 public:
-    // What end of file means: a socket client has gone for good; a virtio-serial port stays open
-    // and only its host end went away, to come back later.
-    enum class EofMeaning { Closed, HostGone };
+    // What end of file means: a socket client sends nothing more (it may still read: answers
+    // go on until a write fails or the session is done); a virtio-serial port stays open and only
+    // its host end went away, to come back later.
+    enum class EofMeaning { InputEnded, HostGone };
 
     // Takes ownership of the non-blocking, close-on-exec `fd`.
-    FdStreamPeer(int fd, QString description, EofMeaning eof = EofMeaning::Closed, QObject *parent = nullptr);
+    FdStreamPeer(int fd, QString description, EofMeaning eof = EofMeaning::InputEnded, QObject *parent = nullptr);
 
     // HostGone peers: stop reading until the host end is back, then start again.
     void waitForHost();
@@ -52,6 +53,7 @@ private:
     qsizetype m_offset = 0;      // bytes of m_queue.front() already sent
     qsizetype m_pending = 0;
     bool m_readEnabled = true;
+    bool m_inputEnded = false;
     EofMeaning m_eofMeaning;
     bool m_waitingForHost = false;
 };

@@ -1,12 +1,15 @@
 #include "iodevicepeer.h"
 
+#include "fdstreampeer.h"
 #include "largebuffers.h"
 
 #include <QLocalSocket>
 #include <QLoggingCategory>
 #include <QSerialPort>
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 Q_DECLARE_LOGGING_CATEGORY(lcChannel)
 
@@ -74,6 +77,19 @@ void IoDevicePeer::deliverAvailable()
     }
 }
 
+QByteArray IoDevicePeer::takeUnsent()
+{
+    QByteArray unsent;
+    unsent.reserve(m_queued);
+    for (const QByteArray &answer : m_queue) {
+        unsent.append(answer.constData() + m_offset, answer.size() - m_offset);
+        m_offset = 0;
+    }
+    m_queue.clear();
+    m_queued = 0;
+    return unsent;
+}
+
 void IoDevicePeer::finish()
 {
     if (m_closed)
@@ -100,10 +116,57 @@ LocalSocketPeer::LocalSocketPeer(QLocalSocket *socket, QString description, QObj
         if (error != QLocalSocket::PeerClosedError)
             qCInfo(lcChannel).noquote() << this->description() << "error:" << m_socket->errorString();
     });
-    connect(m_socket, &QLocalSocket::disconnected, this, [this] {
-        qCDebug(lcChannel).noquote() << this->description() << "closed by peer";
+    connect(m_socket, &QLocalSocket::disconnected, this, &LocalSocketPeer::onDisconnected);
+    m_spare = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
+LocalSocketPeer::~LocalSocketPeer()
+{
+    if (m_spare >= 0)
+        ::close(m_spare);
+}
+
+void LocalSocketPeer::onDisconnected()
+{
+    if (m_aborting)
+        return;
+    // Qt has written what it held by now. End of input (not a reset) with the connection still
+    // held by the duplicate: the rest goes through that, in order.
+    if (m_socket->error() != QLocalSocket::PeerClosedError || m_spare < 0) {
+        qCDebug(lcChannel).noquote() << description() << "closed by peer";
         finish();
-    });
+        return;
+    }
+    qCDebug(lcChannel).noquote() << description() << "input ended";
+    m_rest = new FdStreamPeer(m_spare, description(), FdStreamPeer::EofMeaning::InputEnded, this);
+    m_spare = -1;
+    m_rest->setReadEnabled(false);
+    connect(m_rest, &ChannelPeer::outputDrained, this, &ChannelPeer::outputDrained);
+    connect(m_rest, &ChannelPeer::closed, this, &LocalSocketPeer::finish);
+    m_rest->write(takeUnsent());
+    m_rest->flush();
+    Q_EMIT inputEnded();
+}
+
+void LocalSocketPeer::write(const QByteArray &data)
+{
+    if (m_rest)
+        m_rest->write(data);
+    else
+        IoDevicePeer::write(data);
+}
+
+void LocalSocketPeer::flush()
+{
+    if (m_rest)
+        m_rest->flush();
+    else
+        IoDevicePeer::flush();
+}
+
+qsizetype LocalSocketPeer::pendingOutput() const
+{
+    return m_rest ? m_rest->pendingOutput() : IoDevicePeer::pendingOutput();
 }
 
 void LocalSocketPeer::flushDevice()
@@ -113,6 +176,9 @@ void LocalSocketPeer::flushDevice()
 
 void LocalSocketPeer::abort()
 {
+    m_aborting = true;
+    if (m_rest)
+        m_rest->abort();
     m_socket->abort();
     finish();
 }

@@ -21,6 +21,8 @@ class QSerialPort;
 
 namespace qtga {
 
+class FdStreamPeer;
+
 class IoDevicePeer : public ChannelPeer
 {
     Q_OBJECT
@@ -41,6 +43,8 @@ protected:
     IoDevicePeer(QIODevice *device, QString description, QObject *parent);
     // Emits closed() once.
     void finish();
+    // Takes the answers not yet handed to the device, in order.
+    QByteArray takeUnsent();
     // Starts sending what the device holds.
     virtual void flushDevice() = 0;
 
@@ -57,20 +61,31 @@ private:
     bool m_closed = false;
 };
 
-// A connected client of a unix-listen channel.
+// A connected client of a unix-listen channel. QLocalSocket closes the connection as soon as
+// the client shuts down its sending side, but a client like `echo ... | socat` still waits for
+// its answers: the peer keeps a duplicate of the connection and sends what is left through it.
 class LocalSocketPeer final : public IoDevicePeer
 {
     Q_OBJECT
 public:
     LocalSocketPeer(QLocalSocket *socket, QString description, QObject *parent = nullptr);
+    ~LocalSocketPeer() override;
 
+    void write(const QByteArray &data) override;
+    void flush() override;
+    qsizetype pendingOutput() const override;
     void abort() override;
 
 protected:
     void flushDevice() override;
 
 private:
+    void onDisconnected();
+
     QLocalSocket *m_socket;
+    int m_spare = -1;                 // a duplicate of the connection, for answers after EOF
+    FdStreamPeer *m_rest = nullptr;   // sends them once the client's input ended
+    bool m_aborting = false;
 };
 
 // The open port of an isa-serial channel.

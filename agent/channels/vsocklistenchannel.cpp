@@ -164,7 +164,7 @@ void VsockListenChannel::onAcceptable()
             m_acceptPause.start();
             return;
         }
-        addPeer(new FdStreamPeer(fd, nextPeerDescription(), FdStreamPeer::EofMeaning::Closed));
+        addPeer(new FdStreamPeer(fd, nextPeerDescription(), FdStreamPeer::EofMeaning::InputEnded));
     }
 }
 

@@ -8,6 +8,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <poll.h>
 #include <sys/socket.h>
 
 using namespace qtga::test;
@@ -49,6 +50,8 @@ private Q_SLOTS:
     void badInputThenSync_data();
     void badInputThenSync();
     void twoClientsAtOnce();
+    void halfClosedClientGetsItsAnswers_data();
+    void halfClosedClientGetsItsAnswers();
     void clientResetDoesNotStopAgent();
     void nonReadingClientIsThrottled();
     void signalsExitZero_data();
@@ -177,6 +180,41 @@ void tst_Wire::twoClientsAtOnce()
     QVERIFY(a.send("nc\",\"arguments\":{\"id\":1}}"));
     QCOMPARE(a.readLine(), QByteArray("{\"return\": 1}"));
     QCOMPARE(b.request(R"({"execute":"guest-ping"})"), QByteArray("{\"return\": {}}"));
+}
+
+void tst_Wire::halfClosedClientGetsItsAnswers_data()
+{
+    QTest::addColumn<QString>("binary");
+    QTest::newRow("qtga") << agentBinary();
+    if (QFile::exists(referenceBinary()))
+        QTest::newRow("qemu-ga") << referenceBinary();
+}
+
+void tst_Wire::halfClosedClientGetsItsAnswers()
+{
+    // `echo '{...}' | socat - UNIX-CONNECT:...`: the client sends, shuts down its sending side
+    // and waits for the answers. One of them comes from a worker thread, after the agent has
+    // seen the end of the input.
+    QFETCH(QString, binary);
+    AgentProcess agent(binary);
+    QVERIFY(agent.start());
+    QFile file(agent.dir() + QStringLiteral("/half.txt"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("half");
+    file.close();
+    QgaClient client;
+    QVERIFY(client.connectTo(agent.socketPath()));
+    QVERIFY(client.send("{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":\"" + QFile::encodeName(file.fileName())
+                        + "\"}}{\"execute\":\"guest-sync\",\"arguments\":{\"id\":5}}"));
+    QCOMPARE(::shutdown(client.fd(), SHUT_WR), 0);
+    QVERIFY(client.readLine().startsWith("{\"return\": "));
+    QCOMPARE(client.readLine(), QByteArray("{\"return\": 5}"));
+    // Then the agent ends the connection.
+    pollfd p{client.fd(), POLLIN, 0};
+    QCOMPARE(::poll(&p, 1, 5000), 1);
+    char byte;
+    QCOMPARE(::recv(client.fd(), &byte, 1, 0), ssize_t(0));
+    QVERIFY(agent.isRunning());
 }
 
 void tst_Wire::clientResetDoesNotStopAgent()
