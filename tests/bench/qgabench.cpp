@@ -50,21 +50,9 @@ double secondsSince(Clock::time_point t)
     std::exit(2);
 }
 
-// With a `label`, the client's end is first bound to the abstract address
-// "qgabench.<pid>.<n>.<label>", which the server sees as its peer's name: the wake-to-answer
-// probe keeps its figures per label.
-int connectUnix(const std::string &path, const std::string &label = {})
+int connectUnix(const std::string &path)
 {
     int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (!label.empty()) {
-        static int serial = 0;
-        sockaddr_un self{};
-        self.sun_family = AF_UNIX;
-        const int length = std::snprintf(self.sun_path + 1, sizeof self.sun_path - 1, "qgabench.%d.%d.%s",
-                                         int(::getpid()), ++serial, label.c_str());
-        if (::bind(fd, reinterpret_cast<sockaddr *>(&self), socklen_t(sizeof(sa_family_t) + 1 + length)) < 0)
-            die(std::string("bind: ") + strerror(errno));
-    }
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
@@ -81,8 +69,8 @@ int connectUnix(const std::string &path, const std::string &label = {})
 class Client
 {
 public:
-    explicit Client(const std::string &path, const std::string &label = {}, bool waitInPoll = false)
-        : m_fd(connectUnix(path, label)), m_waitInPoll(waitInPoll)
+    explicit Client(const std::string &path, bool waitInPoll = false)
+        : m_fd(connectUnix(path)), m_waitInPoll(waitInPoll)
     {
         if (m_fd < 0)
             die("cannot connect to " + path);
@@ -172,10 +160,8 @@ private:
     size_t m_scan = 0;         // no newline in [m_begin, m_scan)
 };
 
-// The floor: the least work a server can do per request on this socket. With `delayNs`, it
-// spins that long before each answer: a floor that stands in for a server doing that much
-// more work (--delayed-floor).
-[[noreturn]] void runFloorServer(const std::string &path, long delayNs)
+// The floor: the least work a server can do per request on this socket.
+[[noreturn]] void runFloorServer(const std::string &path)
 {
     ::unlink(path.c_str());
     int listenFd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -210,11 +196,6 @@ private:
                 --i;
                 continue;
             }
-            if (delayNs > 0) {
-                const auto until = Clock::now() + std::chrono::nanoseconds(delayNs);
-                while (Clock::now() < until) {
-                }
-            }
             std::string out;
             for (ssize_t k = 0; k < n; ++k) {
                 if (buf[k] == '{')
@@ -235,7 +216,6 @@ struct Target
     std::string binary;   // empty for the floor
     bool full = true;     // speaks the whole protocol
     bool agent = true;    // takes qemu-ga's options (else: the socket path is its only argument)
-    long delayNs = 0;     // the floor only: spin this long before each answer
 };
 
 struct Instance
@@ -254,8 +234,7 @@ std::string makeTempDir()
     return tmpl;
 }
 
-// `preload`: a library to run the target with (LD_PRELOAD), e.g. the wake-to-write probe.
-Instance start(const Target &t, const std::string &self, const std::string &fakeBin, const std::string &preload = {})
+Instance start(const Target &t, const std::string &self, const std::string &fakeBin)
 {
     Instance inst;
     inst.dir = makeTempDir();
@@ -263,19 +242,13 @@ Instance start(const Target &t, const std::string &self, const std::string &fake
     const auto begin = Clock::now();
     inst.pid = ::fork();
     if (inst.pid == 0) {
-        if (!preload.empty()) {
-            ::setenv("LD_PRELOAD", preload.c_str(), 1);
-            ::setenv("QGA_WAKE_LOG", (inst.dir + "/wake.log").c_str(), 1);
-            ::setenv("QGA_WAKE_BATCH", "1000", 1);
-        }
         const std::string path = fakeBin + ":" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
         ::setenv("PATH", path.c_str(), 1);
         int null = ::open("/dev/null", O_RDWR);
         ::dup2(null, 1);
         ::dup2(null, 2);
         if (t.binary.empty()) {
-            const std::string delay = std::to_string(t.delayNs);
-            ::execl(self.c_str(), self.c_str(), "--floor-server", inst.socket.c_str(), delay.c_str(), nullptr);
+            ::execl(self.c_str(), self.c_str(), "--floor-server", inst.socket.c_str(), nullptr);
         } else if (!t.agent) {
             ::execl(t.binary.c_str(), t.binary.c_str(), inst.socket.c_str(), nullptr);
         } else {
@@ -383,8 +356,8 @@ void pingBurst(Client &c, int count, std::vector<double> &samples)
 // scheduler free to place client and server or with both on one CPU.
 struct RoundTripKind
 {
-    const char *label;   // the client's label for the wake-to-answer probe
-    const char *key;     // the result key; the probe's figures get "_wake_ns", "_read_ns", "_write_ns"
+    const char *label;
+    const char *key;     // the result key
     bool waitInPoll;
     bool oneCpu;
 };
@@ -402,18 +375,14 @@ const RoundTripKind roundTripKinds[] = {
 // by a client waiting for the answer in recv() and by one waiting in poll(), each with the
 // scheduler free to place client and server and with both on one CPU (the CPUs taken in turn),
 // which leaves out cross-CPU wake-ups, the least repeatable part.
-// With `probe` (the waketowrite library), each target also reports, per kind of round trip, how
-// long it takes from waking up to answering, how long its read of the request takes and how
-// long the write of the answer, in nanoseconds (medians of its per-1,000 medians).
 void measureRoundTrips(const std::vector<Target> &targets, const std::string &self, const std::string &fakeBin,
-                       const std::string &probe,
                        std::map<std::string, std::map<std::string, std::vector<double>>> &results)
 {
     constexpr int Cycles = 40, Burst = 100;
     constexpr size_t Kinds = std::size(roundTripKinds);
     std::vector<Instance> instances;
     for (const Target &t : targets)
-        instances.push_back(start(t, self, fakeBin, probe));
+        instances.push_back(start(t, self, fakeBin));
     const int cpus = std::max(int(std::thread::hardware_concurrency()), 1);
     std::vector<std::vector<std::vector<double>>> samples(targets.size(), std::vector<std::vector<double>>(Kinds));
     for (int cycle = 0; cycle < Cycles; ++cycle) {
@@ -422,7 +391,7 @@ void measureRoundTrips(const std::vector<Target> &targets, const std::string &se
                 if (roundTripKinds[k].oneCpu)
                     pinTo(instances[i].pid, cycle % cpus);
                 // A connection per burst: qemu-ga serves one client at a time.
-                Client client(instances[i].socket, roundTripKinds[k].label, roundTripKinds[k].waitInPoll);
+                Client client(instances[i].socket, roundTripKinds[k].waitInPoll);
                 pingBurst(client, Burst, samples[i][k]);
                 if (roundTripKinds[k].oneCpu)
                     pinTo(instances[i].pid, -1);
@@ -433,30 +402,6 @@ void measureRoundTrips(const std::vector<Target> &targets, const std::string &se
         auto &r = results[targets[i].name];
         for (size_t k = 0; k < Kinds; ++k)
             r[roundTripKinds[k].key].push_back(median(samples[i][k]));
-        if (!probe.empty()) {
-            std::map<std::string, std::vector<double>> batches;
-            std::ifstream log(instances[i].dir + "/wake.log");
-            for (std::string line; std::getline(log, line);) {
-                const size_t colon = line.find(':');
-                if (colon == std::string::npos)
-                    continue;
-                const std::string label = line.substr(0, colon);
-                const size_t wake = line.find("median "), read = line.find("read (ns): median "),
-                             write = line.find("; write (ns): median ");
-                if (wake == std::string::npos || read == std::string::npos || write == std::string::npos)
-                    continue;
-                batches[label + "_wake_ns"].push_back(std::atof(line.c_str() + wake + 7));
-                batches[label + "_read_ns"].push_back(std::atof(line.c_str() + read + 18));
-                batches[label + "_write_ns"].push_back(std::atof(line.c_str() + write + 21));
-            }
-            for (const RoundTripKind &kind : roundTripKinds) {
-                for (const char *part : {"_wake_ns", "_read_ns", "_write_ns"}) {
-                    auto &v = batches[std::string(kind.label) + part];
-                    if (!v.empty())
-                        r[std::string(kind.key) + part].push_back(median(v));
-                }
-            }
-        }
         stop(instances[i]);
     }
 }
@@ -659,19 +604,13 @@ int main(int argc, char **argv)
     std::string qtFloor = QTGA_QTFLOOR;
     int rounds = 5;
     std::string only;   // comma-separated metric keys to run, for profiling one path
-    std::vector<long> delays;   // extra floors for the round trips, answering this many ns later
-    std::string probe;          // --wake-probe: the waketowrite library
     std::vector<std::string> others;   // --also-qtga: more agent builds, round trips only (A/B)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--floor-server" && i + 2 < argc)
-            runFloorServer(argv[i + 1], std::atol(argv[i + 2]));
-        else if (a == "--delayed-floor" && i + 1 < argc)
-            delays.push_back(std::atol(argv[++i]));
+        if (a == "--floor-server" && i + 1 < argc)
+            runFloorServer(argv[i + 1]);
         else if (a == "--also-qtga" && i + 1 < argc)
             others.push_back(argv[++i]);
-        else if (a == "--wake-probe")
-            probe = QTGA_WAKEPROBE;
         else if (a == "--qtga" && i + 1 < argc)
             qtga = argv[++i];
         else if (a == "--qemu-ga" && i + 1 < argc)
@@ -682,7 +621,7 @@ int main(int argc, char **argv)
             only = "," + std::string(argv[++i]) + ",";
         else
             die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,burst,read,write,exec,slow]"
-                " [--delayed-floor NS]... [--wake-probe] [--also-qtga PATH]...");
+                " [--also-qtga PATH]...");
     }
     if (qtga.empty())
         die("--qtga is required");
@@ -721,8 +660,6 @@ int main(int argc, char **argv)
         die(qemuGa + " is not installed (apt-get install qemu-guest-agent)");
     std::map<std::string, std::map<std::string, std::vector<double>>> results;
     std::vector<Target> latencyTargets = targets;
-    for (long delay : delays)
-        latencyTargets.push_back({"floor+" + std::to_string(delay) + "ns", "", false, false, delay});
     for (size_t i = 0; i < others.size(); ++i)
         latencyTargets.push_back({"qtga-" + std::string(1, char('b' + i)), others[i], true, true});
 
@@ -731,7 +668,7 @@ int main(int argc, char **argv)
     };
     for (int round = 0; round < rounds; ++round) {
         if (wanted("rtt"))
-            measureRoundTrips(latencyTargets, self, fakeBin, probe, results);
+            measureRoundTrips(latencyTargets, self, fakeBin, results);
         for (const Target &t : targets) {
             Instance inst = start(t, self, fakeBin);
             auto &r = results[t.name];
@@ -820,22 +757,12 @@ int main(int argc, char **argv)
         std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", row.label, show(q).c_str(), show(g).c_str(),
                     show(f).c_str(), show(qf).c_str(), ratioG.c_str(), ratioF.c_str());
     }
-    if ((!delays.empty() || !probe.empty() || !others.empty()) && wanted("rtt")) {
-        std::printf("\nRound trips of every server measured in the same bursts%s (us)%s:\n\n",
-                    delays.empty() ? "" : ", with the plain floor also answering later (spinning before each answer)",
-                    probe.empty() ? ""
-                                  : "; with the probe, per kind: the server's wake-up (epoll_wait/poll returning) to its"
-                                    " answer's write / of it, the read of the request / the answer's write itself (ns,"
-                                    " LD_PRELOAD probe, which adds its own clock reads)");
-        std::printf("| server |");
+    if (!others.empty() && wanted("rtt")) {
+        std::printf("\nRound trips of every agent build measured in the same bursts (us):\n\n| server |");
         for (const RoundTripKind &kind : roundTripKinds)
             std::printf(" %s |", kind.label);
-        if (!probe.empty()) {
-            for (const RoundTripKind &kind : roundTripKinds)
-                std::printf(" %s: wake to answer / read / write |", kind.label);
-        }
         std::printf("\n|---|");
-        for (size_t k = 0; k < std::size(roundTripKinds) * (probe.empty() ? 1 : 2); ++k)
+        for (size_t k = 0; k < std::size(roundTripKinds); ++k)
             std::printf("---|");
         std::printf("\n");
         for (const Target &t : latencyTargets) {
@@ -843,17 +770,6 @@ int main(int argc, char **argv)
             std::printf("| %s |", t.name.c_str());
             for (const RoundTripKind &kind : roundTripKinds)
                 std::printf(" %s |", fmt(median(r[kind.key])).c_str());
-            if (!probe.empty()) {
-                for (const RoundTripKind &kind : roundTripKinds) {
-                    const std::string key = kind.key;
-                    auto part = [&](const char *name) {
-                        auto &v = r[key + name];
-                        return v.empty() ? std::string("n/a") : fmt(median(v), 0);
-                    };
-                    std::printf(" %s / %s / %s |", part("_wake_ns").c_str(), part("_read_ns").c_str(),
-                                part("_write_ns").c_str());
-                }
-            }
             std::printf("\n");
         }
     }
