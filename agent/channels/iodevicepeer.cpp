@@ -48,13 +48,18 @@ void IoDevicePeer::flush()
         }
         flushDevice();
     }
+    if (m_device->bytesToWrite() > 0)
+        m_outputWaited = true;
 }
 
 void IoDevicePeer::onBytesWritten()
 {
     flush();
-    if (m_queue.empty() && m_device->bytesToWrite() == 0)
+    // Only output that had to wait can have paused the session's reading.
+    if (m_outputWaited && m_queue.empty() && m_device->bytesToWrite() == 0) {
+        m_outputWaited = false;
         Q_EMIT outputDrained();
+    }
 }
 
 void IoDevicePeer::setReadEnabled(bool enabled)

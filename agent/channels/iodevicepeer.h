@@ -58,6 +58,7 @@ private:
     qsizetype m_offset = 0;          // bytes of m_queue.front() handed over
     qsizetype m_queued = 0;
     bool m_readEnabled = true;
+    bool m_outputWaited = false;  // the device held output after a flush
     bool m_closed = false;
 };
 

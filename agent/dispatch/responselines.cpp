@@ -51,6 +51,12 @@ QByteArray responseLine(const CommandDescriptor &cmd, CommandOutcome outcome, bo
         return errorLine(outcome.error(), id);
     if (!cmd.successResponse)
         return QByteArray();
+    // The most common answer of all (guest-ping, and every command that returns nothing),
+    // written once.
+    if (!id && !delimit && outcome.value().isObject() && outcome.value().members().empty()) {
+        static const QByteArray emptyReturn = QByteArrayLiteral("{\"return\": {}}\n");
+        return emptyReturn;
+    }
     JsonValue response = JsonValue::object();
     response.insert("return", std::move(outcome.value()));
     if (id)
