@@ -118,6 +118,19 @@ void LargeBuffers::release()
     dropped = std::move(parked);
 }
 
+void LargeBuffers::transferEnded()
+{
+    QByteArray dropped;   // freed outside the lock
+    {
+        std::lock_guard lock(mutex);
+        if (parked.isNull())
+            return;
+        dropped = std::move(parked);
+    }
+    dropped = QByteArray();
+    ::malloc_trim(0);
+}
+
 void LargeBuffers::noteUse(qsizetype size)
 {
     static TrimTimer timer;

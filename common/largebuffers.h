@@ -6,9 +6,10 @@
 // - the last such buffer freed is parked instead, and the next chunk of a transfer takes it with
 //   its pages already in place (a fresh mapping costs a page fault per 4 KiB, which was most of
 //   the agent's time in a large guest-file-read);
-// - a second after the last large buffer was used (noteUse()), the parked one is freed and the
-//   heap's free memory handed back to the system; small requests never start that timer, so an
-//   idle agent does not wake up for it.
+// - a second after the last large buffer was used (noteUse()), or at once when the file of a
+//   transfer is closed (transferEnded()), the parked one is freed and the heap's free memory
+//   handed back to the system; small requests never start that timer, so an idle agent does not
+//   wake up for it.
 //
 // SpliceableText is the contract between the code that builds a large JSON text and the code
 // that sends it inside an answer line.
@@ -48,6 +49,9 @@ public:
     // A buffer of `size` bytes was just used (read from a client, or answered). From the main
     // thread, under a QCoreApplication.
     static void noteUse(qsizetype size);
+    // A transfer ended (its file was closed): if a buffer is parked, it and the heap's free
+    // memory go back now instead of a second later. Any thread.
+    static void transferEnded();
 };
 
 // A large piece of an answer line that is JSON text already (guest-file-read's base64,

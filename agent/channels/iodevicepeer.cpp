@@ -33,23 +33,29 @@ void IoDevicePeer::write(const QByteArray &data)
 
 void IoDevicePeer::flush()
 {
-    // Both the device's own write and a full buffer end the loop; the device's bytesWritten()
-    // brings the next piece.
-    while (!m_closed && !m_queue.empty() && m_device->bytesToWrite() < WritePiece) {
-        const QByteArray &front = m_queue.front();
-        const qsizetype n = std::min(WritePiece, front.size() - m_offset);
-        m_device->write(front.constData() + m_offset, n);
-        m_offset += n;
-        m_queued -= n;
-        if (m_offset == front.size()) {
-            LargeBuffers::park(std::move(m_queue.front()));
-            m_queue.pop_front();
-            m_offset = 0;
+    // Answers of one batch of pipelined requests go to the device together and leave in one
+    // write. A large one goes piece by piece while the kernel takes them; the loop ends when
+    // the device holds a whole piece it could not write yet, and its bytesWritten() brings the
+    // next. (Decided after the device's flush: the flush may empty it and stop its notifier.)
+    while (!m_closed) {
+        while (!m_queue.empty() && m_device->bytesToWrite() < WritePiece) {
+            const QByteArray &front = m_queue.front();
+            const qsizetype n = std::min(WritePiece, front.size() - m_offset);
+            m_device->write(front.constData() + m_offset, n);
+            m_offset += n;
+            m_queued -= n;
+            if (m_offset == front.size()) {
+                LargeBuffers::park(std::move(m_queue.front()));
+                m_queue.pop_front();
+                m_offset = 0;
+            }
         }
         flushDevice();
+        if (m_device->bytesToWrite() > 0)
+            m_outputWaited = true;
+        if (m_queue.empty() || m_device->bytesToWrite() >= WritePiece)
+            break;
     }
-    if (m_device->bytesToWrite() > 0)
-        m_outputWaited = true;
 }
 
 void IoDevicePeer::onBytesWritten()

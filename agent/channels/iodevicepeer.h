@@ -28,8 +28,8 @@ class IoDevicePeer : public ChannelPeer
     Q_OBJECT
 public:
     // What the device reads ahead while the session does not take it.
-    static constexpr qint64 ReadBufferSize = 256 * 1024;
-    static constexpr qsizetype WritePiece = 256 * 1024;
+    static constexpr qint64 ReadBufferSize = 64 * 1024;
+    static constexpr qsizetype WritePiece = 64 * 1024;
 
     void write(const QByteArray &data) override;
     void flush() override;

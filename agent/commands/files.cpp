@@ -166,6 +166,7 @@ CommandOutcome guestFileClose(const JsonValue &args, CommandContext &context)
     const int rc = std::fclose(file->stream);
     const int err = errno;
     file->stream = nullptr;
+    LargeBuffers::transferEnded();
     if (rc == EOF)
         return CommandOutcome::fail("failed to close handle" + errnoSuffix(err));
     return CommandOutcome::ok();

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void newBufferBackedUpToWhatWillBeWritten();
     void parkedBufferHandedBackAfterUse();
     void smallBuffersDoNotStartTheTimer();
+    void closingTheFileHandsBackAtOnce();
     void answerLineMadeAroundTheText_data();
     void answerLineMadeAroundTheText();
 };
@@ -190,6 +191,17 @@ void tst_LargeBuffers::smallBuffersDoNotStartTheTimer()
     LargeBuffers::noteUse(LargeBuffers::TrimThreshold - 1);
     auto *timer = QCoreApplication::instance()->findChild<QTimer *>();
     QVERIFY(!timer || !timer->isActive());
+}
+
+void tst_LargeBuffers::closingTheFileHandsBackAtOnce()
+{
+    LargeBuffers::park(filled(4 << 20, 'c'));
+    QVERIFY(LargeBuffers::room(LargeBuffers::take(1 << 20)) >= (4 << 20));
+    LargeBuffers::park(filled(4 << 20, 'c'));
+    LargeBuffers::transferEnded();
+    QCOMPARE(LargeBuffers::room(LargeBuffers::take(1 << 20)), qsizetype(1 << 20));
+    // Nothing parked: nothing to do.
+    LargeBuffers::transferEnded();
 }
 
 void tst_LargeBuffers::answerLineMadeAroundTheText_data()
