@@ -4,6 +4,8 @@
 #include "dispatch/dispatcher.h"
 #include "largebuffers.h"
 
+#include <algorithm>
+
 namespace qtga {
 
 Session::Session(ChannelPeer *peer, Dispatcher &dispatcher, QObject *parent)
@@ -30,7 +32,8 @@ Session::~Session()
 
 void Session::peerReceived(const QByteArray &data)
 {
-    LargeBuffers::noteUse(data.size());
+    // A large request arrives in many small reads: what counts is what the framer holds.
+    LargeBuffers::noteUse(std::max(data.size(), m_framer.pendingBytes()));
     m_framer.feed(data, m_framed);
     for (auto &event : m_framed)
         m_queue.push_back(std::move(event));

@@ -28,7 +28,12 @@ void IoDevicePeer::write(const QByteArray &data)
     if (m_closed || data.isEmpty())
         return;
     m_queue.push_back(data);
-    m_queued += data.size();
+    m_queuedBytes += data.size();
+}
+
+qsizetype IoDevicePeer::pendingOutput() const
+{
+    return m_queuedBytes - m_handedBytes + m_device->bytesToWrite();
 }
 
 void IoDevicePeer::flush()
@@ -38,23 +43,39 @@ void IoDevicePeer::flush()
     // the device holds a whole piece it could not write yet, and its bytesWritten() brings the
     // next. (Decided after the device's flush: the flush may empty it and stop its notifier.)
     while (!m_closed) {
-        while (!m_queue.empty() && m_device->bytesToWrite() < WritePiece) {
-            const QByteArray &front = m_queue.front();
-            const qsizetype n = std::min(WritePiece, front.size() - m_offset);
-            m_device->write(front.constData() + m_offset, n);
-            m_offset += n;
-            m_queued -= n;
-            if (m_offset == front.size()) {
-                LargeBuffers::park(std::move(m_queue.front()));
-                m_queue.pop_front();
-                m_offset = 0;
+        while (m_handIndex < m_queue.size() && m_device->bytesToWrite() < WritePiece) {
+            const QByteArray &answer = m_queue[m_handIndex];
+            const qsizetype n = std::min(WritePiece, answer.size() - m_handOffset);
+            m_device->write(answer.constData() + m_handOffset, n);
+            m_handOffset += n;
+            m_handedBytes += n;
+            if (m_handOffset == answer.size()) {
+                ++m_handIndex;
+                m_handOffset = 0;
             }
         }
         flushDevice();
+        dropWritten();
         if (m_device->bytesToWrite() > 0)
             m_outputWaited = true;
-        if (m_queue.empty() || m_device->bytesToWrite() >= WritePiece)
+        if (m_handIndex == m_queue.size() || m_device->bytesToWrite() >= WritePiece)
             break;
+    }
+}
+
+// Answers stay queued until the device has written them, not just taken them: a connection that
+// QLocalSocket gives up on end of input drops what it still held (see LocalSocketPeer).
+void IoDevicePeer::dropWritten()
+{
+    qsizetype written = m_handedBytes - m_device->bytesToWrite();
+    while (m_handIndex > 0 && m_queue.front().size() <= written) {
+        const qsizetype size = m_queue.front().size();
+        written -= size;
+        m_handedBytes -= size;
+        m_queuedBytes -= size;
+        LargeBuffers::park(std::move(m_queue.front()));
+        m_queue.pop_front();
+        --m_handIndex;
     }
 }
 
@@ -66,6 +87,21 @@ void IoDevicePeer::onBytesWritten()
         m_outputWaited = false;
         Q_EMIT outputDrained();
     }
+}
+
+std::deque<QByteArray> IoDevicePeer::takeUnwritten()
+{
+    dropWritten();
+    std::deque<QByteArray> unwritten = std::move(m_queue);
+    if (!unwritten.empty()) {
+        const qsizetype written = m_handedBytes - m_device->bytesToWrite();
+        if (written > 0)
+            unwritten.front() = unwritten.front().mid(written);
+    }
+    m_queue.clear();
+    m_queuedBytes = m_handedBytes = m_handOffset = 0;
+    m_handIndex = 0;
+    return unwritten;
 }
 
 void IoDevicePeer::setReadEnabled(bool enabled)
@@ -86,19 +122,8 @@ void IoDevicePeer::deliverAvailable()
             return;
         deliver(QByteArray::fromRawData(buffer, qsizetype(n)));
     }
-}
-
-QByteArray IoDevicePeer::takeUnsent()
-{
-    QByteArray unsent;
-    unsent.reserve(m_queued);
-    for (const QByteArray &answer : m_queue) {
-        unsent.append(answer.constData() + m_offset, answer.size() - m_offset);
-        m_offset = 0;
-    }
-    m_queue.clear();
-    m_queued = 0;
-    return unsent;
+    if (!m_closed && m_device->bytesAvailable() == 0)
+        inputDelivered();
 }
 
 void IoDevicePeer::finish()
@@ -107,8 +132,8 @@ void IoDevicePeer::finish()
         return;
     m_closed = true;
     m_queue.clear();
-    m_queued = 0;
-    m_offset = 0;
+    m_queuedBytes = m_handedBytes = m_handOffset = 0;
+    m_handIndex = 0;
     Q_EMIT closed();
 }
 
@@ -137,12 +162,14 @@ LocalSocketPeer::~LocalSocketPeer()
         ::close(m_spare);
 }
 
+// End of input (not a reset): QLocalSocket closes its descriptor at once and drops what it had
+// not written yet, but the duplicate still holds the connection. What is left of the answers,
+// and every later one, goes through it, in order; input the socket read before the end is
+// still delivered before the session hears that no more will come.
 void LocalSocketPeer::onDisconnected()
 {
     if (m_aborting)
         return;
-    // Qt has written what it held by now. End of input (not a reset) with the connection still
-    // held by the duplicate: the rest goes through that, in order.
     if (m_socket->error() != QLocalSocket::PeerClosedError || m_spare < 0) {
         qCDebug(lcChannel).noquote() << description() << "closed by peer";
         finish();
@@ -154,8 +181,22 @@ void LocalSocketPeer::onDisconnected()
     m_rest->setReadEnabled(false);
     connect(m_rest, &ChannelPeer::outputDrained, this, &ChannelPeer::outputDrained);
     connect(m_rest, &ChannelPeer::closed, this, &LocalSocketPeer::finish);
-    m_rest->write(takeUnsent());
+    for (QByteArray &answer : takeUnwritten())
+        m_rest->write(answer);
     m_rest->flush();
+    if (m_socket->bytesAvailable() > 0) {
+        m_inputEndPending = true;
+        QMetaObject::invokeMethod(this, &LocalSocketPeer::deliverAvailable, Qt::QueuedConnection);
+    } else {
+        Q_EMIT inputEnded();
+    }
+}
+
+void LocalSocketPeer::inputDelivered()
+{
+    if (!m_inputEndPending)
+        return;
+    m_inputEndPending = false;
     Q_EMIT inputEnded();
 }
 
@@ -200,7 +241,7 @@ SerialPortPeer::SerialPortPeer(QSerialPort *port, QObject *parent)
     // Bounded: when it is full QSerialPort stops reading and the tty's own buffer holds the rest.
     m_port->setReadBufferSize(ReadBufferSize);
     connect(m_port, &QSerialPort::errorOccurred, this, [this](QSerialPort::SerialPortError error) {
-        if (error == QSerialPort::NoError || error == QSerialPort::TimeoutError)
+        if (error == QSerialPort::NoError || error == QSerialPort::TimeoutError || error == QSerialPort::NotOpenError)
             return;
         // A hung-up or vanished port keeps failing every read: give it up and let the channel
         // reopen it, instead of spinning on it.
@@ -209,13 +250,21 @@ SerialPortPeer::SerialPortPeer(QSerialPort *port, QObject *parent)
     });
 }
 
+// Nothing to do: the port's own write notifier starts the write on the next pass of the event
+// loop. QSerialPort::flush() would write again even while a write it started is still under way;
+// on a full tty that write fails with EAGAIN, which QSerialPort reports as a ResourceError, the
+// same error a vanished port gives. (Called from inside its bytesWritten(), it also forgets the
+// bytes it wrote there and never reports them.)
 void SerialPortPeer::flushDevice()
 {
-    m_port->flush();
 }
 
 void SerialPortPeer::abort()
 {
+    // Closing a port that failed can report another error, which would come back here.
+    if (!isOpen())
+        return;
+    m_port->disconnect(this);
     m_port->close();
     finish();
 }

@@ -33,7 +33,7 @@ public:
 
     void write(const QByteArray &data) override;
     void flush() override;
-    qsizetype pendingOutput() const override { return m_queued + m_device->bytesToWrite(); }
+    qsizetype pendingOutput() const override;
     void setReadEnabled(bool enabled) override;
     QString description() const override { return m_description; }
     bool isOpen() const override { return !m_closed; }
@@ -43,20 +43,26 @@ protected:
     IoDevicePeer(QIODevice *device, QString description, QObject *parent);
     // Emits closed() once.
     void finish();
-    // Takes the answers not yet handed to the device, in order.
-    QByteArray takeUnsent();
+    // Takes the answers, or what is left of them, that the device has not written yet.
+    std::deque<QByteArray> takeUnwritten();
+    // All the input the device held has been delivered.
+    virtual void inputDelivered() {}
+    // Hands what the device holds to the reader, as far as reading is enabled.
+    void deliverAvailable();
     // Starts sending what the device holds.
     virtual void flushDevice() = 0;
 
 private:
-    void deliverAvailable();
     void onBytesWritten();
+    void dropWritten();
 
     QIODevice *m_device;
     QString m_description;
-    std::deque<QByteArray> m_queue;  // answers not yet handed to the device
-    qsizetype m_offset = 0;          // bytes of m_queue.front() handed over
-    qsizetype m_queued = 0;
+    std::deque<QByteArray> m_queue;  // answers the device has not written in full
+    qsizetype m_queuedBytes = 0;     // their size
+    qsizetype m_handedBytes = 0;     // how much of them went to the device
+    size_t m_handIndex = 0;          // the answer being handed over
+    qsizetype m_handOffset = 0;      // and how much of it went
     bool m_readEnabled = true;
     bool m_outputWaited = false;  // the device held output after a flush
     bool m_closed = false;
@@ -79,6 +85,7 @@ public:
 
 protected:
     void flushDevice() override;
+    void inputDelivered() override;
 
 private:
     void onDisconnected();
@@ -86,6 +93,7 @@ private:
     QLocalSocket *m_socket;
     int m_spare = -1;                 // a duplicate of the connection, for answers after EOF
     FdStreamPeer *m_rest = nullptr;   // sends them once the client's input ended
+    bool m_inputEndPending = false;   // input ended, but the socket still holds some of it
     bool m_aborting = false;
 };
 

@@ -22,6 +22,18 @@ QString systemError()
     return QString::fromLocal8Bit(strerror(errno));
 }
 
+// chmod() that never follows a symbolic link. glibc does it through /proc; where that fails
+// (no /proc, old glibc), a plain chmod() of what lstat() shows is a socket.
+bool setMode(const QByteArray &path, mode_t mode)
+{
+    if (::fchmodat(AT_FDCWD, path.constData(), mode, AT_SYMLINK_NOFOLLOW) == 0)
+        return true;
+    struct stat st;
+    if ((errno != EOPNOTSUPP && errno != ENOSYS) || ::lstat(path.constData(), &st) < 0 || !S_ISSOCK(st.st_mode))
+        return false;
+    return ::chmod(path.constData(), mode) == 0;
+}
+
 } // namespace
 
 LocalListener::LocalListener(QObject *parent) : QObject(parent)
@@ -70,7 +82,7 @@ bool LocalListener::listen(const QString &path, mode_t mode, gid_t group, QStrin
         // Only root may hand the file to any group; the mode still holds.
         qCWarning(lcChannel).noquote() << "cannot give" << m_path << "to group" << group << ":" << systemError();
     }
-    if (::fchmodat(AT_FDCWD, native.constData(), mode, AT_SYMLINK_NOFOLLOW) < 0) {
+    if (!setMode(native, mode)) {
         *error = QStringLiteral("chmod %1: %2").arg(m_path, systemError());
         m_server.close();
         ::unlink(native.constData());

@@ -24,6 +24,8 @@ class LocalListener : public QObject
     Q_OBJECT
 public:
     static constexpr int AcceptPauseMs = 1000;
+    // QLocalServer on Linux keeps two bytes of sun_path for itself (qemu-ga takes all 108).
+    static constexpr qsizetype MaxPathLength = 106;
     static constexpr gid_t KeepGroup = gid_t(-1);
 
     explicit LocalListener(QObject *parent = nullptr);

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sys/un.h>
 #include <unistd.h>
 
 namespace qtga {
@@ -28,7 +27,7 @@ bool UnixListenChannel::open(QString *error)
     if (m_listener.isListening())
         return true;
     const QByteArray native = QFile::encodeName(QFileInfo(path()).absoluteFilePath());
-    if (size_t(native.size()) > sizeof(sockaddr_un::sun_path)) {
+    if (native.size() > LocalListener::MaxPathLength) {
         *error = QStringLiteral("UNIX socket path '%1' is too long").arg(path());
         return false;
     }

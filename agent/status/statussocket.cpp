@@ -43,10 +43,11 @@ bool removeStaleSocket(const QString &path, QString *error)
         *error = QStringLiteral("%1 exists and is not a socket; not replacing it").arg(path);
         return false;
     }
+    // Only a refused connection means nobody listens; a listener with a full backlog leaves
+    // the probe connecting, and it is alive.
     QLocalSocket probe;
     probe.connectToServer(path);
-    // A listener with a full backlog does not answer in time either: it is alive.
-    if (probe.waitForConnected(1000) || probe.error() == QLocalSocket::SocketTimeoutError) {
+    if (probe.state() != QLocalSocket::UnconnectedState || probe.error() != QLocalSocket::ConnectionRefusedError) {
         *error = QStringLiteral("%1 is in use by another running agent").arg(path);
         return false;
     }
@@ -86,7 +87,7 @@ StatusSocketOptions statusSocketOptions(const Config &config)
 bool listenStatusSocket(LocalListener &listener, const StatusSocketOptions &options, QString *error)
 {
     const QString &path = options.path;
-    if (path.isEmpty() || size_t(QFile::encodeName(path).size()) >= sizeof(sockaddr_un::sun_path)) {
+    if (path.isEmpty() || QFile::encodeName(QFileInfo(path).absoluteFilePath()).size() > LocalListener::MaxPathLength) {
         *error = QStringLiteral("status socket path '%1' is empty or too long").arg(path);
         return false;
     }

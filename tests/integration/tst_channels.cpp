@@ -6,6 +6,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
 #include <QThread>
@@ -112,6 +115,7 @@ class tst_Channels : public QObject
 private Q_SLOTS:
     void isaSerialOnPseudoTerminal();
     void isaSerialReopensAfterHangup();
+    void isaSerialLargeAnswersToASlowReader();
     void vsockAddressErrors_data();
     void vsockAddressErrors();
     void vsockListenBinds();
@@ -155,6 +159,81 @@ void tst_Channels::isaSerialOnPseudoTerminal()
     QCOMPARE(readLineFrom(master, buffer), QByteArray("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray '\\u0003'\"}}\n"));
     QCOMPARE(readLineFrom(master, buffer), QByteArray("{\"return\": 2}\n"));
     QCOMPARE(readLineFrom(master, buffer), QByteArray("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray '\\u0011'\"}}\n"));
+    QVERIFY(agent.isRunning());
+    ::close(master);
+}
+
+void tst_Channels::isaSerialLargeAnswersToASlowReader()
+{
+    // Answers far larger than the tty holds, to a host that does not read for a while: the
+    // port must wait until it can write again, never fail the write and drop the port.
+    int master = -1, slave = -1;
+    char name[256];
+    QVERIFY(openPty(&master, &slave, name));
+    AgentProcess agent;
+    QByteArray content(1 << 20, Qt::Uninitialized);
+    QRandomGenerator generator(7);
+    generator.fillRange(reinterpret_cast<quint32 *>(content.data()), content.size() / 4);
+    const QString path = agent.dir() + QStringLiteral("/big.bin");
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(content), content.size());
+    }
+    agent.process().start(agentBinary(), {QStringLiteral("-m"), QStringLiteral("isa-serial"), QStringLiteral("-p"),
+                                          QString::fromLocal8Bit(name), QStringLiteral("-t"), agent.stateDir(), QStringLiteral("-v")});
+    QVERIFY(agent.process().waitForStarted());
+    QByteArray buffer;
+    bool synced = false;
+    for (int id = 1; id < 50 && !synced; ++id) {
+        QVERIFY(writeAll(master, syncDelimited(id)));
+        const QByteArray expected = "\xff{\"return\": " + QByteArray::number(id) + "}\n";
+        for (QByteArray line = readLineFrom(master, buffer, 200); !line.isEmpty() && !synced;
+             line = readLineFrom(master, buffer, 200))
+            synced = line.endsWith(expected);
+    }
+    QVERIFY(synced);
+    ::close(slave);
+    buffer.clear();
+
+    QVERIFY(writeAll(master, "{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":\"" + QFile::encodeName(path) + "\"}}"));
+    const QJsonObject open = QJsonDocument::fromJson(readLineFrom(master, buffer)).object();
+    QVERIFY(open.contains(QLatin1String("return")));
+    const QByteArray handle = QByteArray::number(open.value(QLatin1String("return")).toInteger());
+
+    // Four pipelined 256 KiB reads (about 1.4 MB of answers), then the host looks away.
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(writeAll(master, "{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":" + handle + ",\"count\":262144}}"));
+    QThread::msleep(500);
+    QByteArray back;
+    for (int i = 0; i < 4; ++i) {
+        const QByteArray line = readLineFrom(master, buffer, 10000);
+        const QJsonObject answer = QJsonDocument::fromJson(line).object().value(QLatin1String("return")).toObject();
+        QVERIFY2(!answer.isEmpty(), line.left(300).constData());
+        back += QByteArray::fromBase64(answer.value(QLatin1String("buf-b64")).toString().toLatin1());
+        if (i == 1)
+            QThread::msleep(300);  // and once more between two answers
+    }
+    QCOMPARE(back.size(), content.size());
+    QVERIFY(back == content);
+
+    // One request at a time, as a host tool copies a file, with a read position set back.
+    QVERIFY(writeAll(master, "{\"execute\":\"guest-file-seek\",\"arguments\":{\"handle\":" + handle + ",\"offset\":0,\"whence\":\"set\"}}"));
+    QVERIFY(readLineFrom(master, buffer).startsWith("{\"return\": {"));
+    back.clear();
+    for (int i = 0; i < 16; ++i) {
+        QVERIFY(writeAll(master, "{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":" + handle + ",\"count\":65536}}"));
+        QThread::msleep(20);
+        const QByteArray line = readLineFrom(master, buffer, 10000);
+        const QJsonObject answer = QJsonDocument::fromJson(line).object().value(QLatin1String("return")).toObject();
+        QVERIFY2(!answer.isEmpty(), line.left(300).constData());
+        back += QByteArray::fromBase64(answer.value(QLatin1String("buf-b64")).toString().toLatin1());
+    }
+    QVERIFY(back == content);
+    QVERIFY(writeAll(master, "{\"execute\":\"guest-sync\",\"arguments\":{\"id\":77}}"));
+    QCOMPARE(readLineFrom(master, buffer), QByteArray("{\"return\": 77}\n"));
+    const QByteArray log = agent.standardError();
+    QVERIFY2(!log.contains("error:"), log.constData());
     QVERIFY(agent.isRunning());
     ::close(master);
 }

@@ -2,6 +2,7 @@
 #include "agentharness.h"
 
 #include <QDir>
+#include <QProcessEnvironment>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTest>
@@ -52,6 +53,8 @@ private Q_SLOTS:
     void twoClientsAtOnce();
     void halfClosedClientGetsItsAnswers_data();
     void halfClosedClientGetsItsAnswers();
+    void requestsBehindASlowOneSurviveHalfClose();
+    void answerInFlightSurvivesHalfClose();
     void clientResetDoesNotStopAgent();
     void nonReadingClientIsThrottled();
     void signalsExitZero_data();
@@ -215,6 +218,62 @@ void tst_Wire::halfClosedClientGetsItsAnswers()
     char byte;
     QCOMPARE(::recv(client.fd(), &byte, 1, 0), ssize_t(0));
     QVERIFY(agent.isRunning());
+}
+
+void tst_Wire::requestsBehindASlowOneSurviveHalfClose()
+{
+    // A request that arrives while a slow one runs waits unread in the agent's socket buffer;
+    // the end of input that follows must not cut it off.
+    AgentProcess agent;
+    const QString bin = agent.dir() + QStringLiteral("/bin");
+    QVERIFY(QDir().mkpath(bin));
+    QFile script(bin + QStringLiteral("/chpasswd"));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\ncat >/dev/null\nsleep 1\nexit 0\n");
+    script.close();
+    QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), bin + u':' + env.value(QStringLiteral("PATH")));
+    agent.process().setProcessEnvironment(env);
+    QVERIFY(agent.start());
+    QgaClient client;
+    QVERIFY(client.connectTo(agent.socketPath()));
+    QVERIFY(client.send(R"({"execute":"guest-set-user-password","arguments":{"username":"nobody","password":"eA==","crypted":false}})"));
+    QTest::qWait(200);
+    QVERIFY(client.send(R"({"execute":"guest-sync","arguments":{"id":7}})"));
+    QTest::qWait(200);
+    QCOMPARE(::shutdown(client.fd(), SHUT_WR), 0);
+    QVERIFY(client.readLine().startsWith('{'));
+    QCOMPARE(client.readLine(), QByteArray("{\"return\": 7}"));
+}
+
+void tst_Wire::answerInFlightSurvivesHalfClose()
+{
+    // The client asks for a large read, does not read the answer yet and shuts down its sending
+    // side; the part of the answer the agent's socket still held must not be lost.
+    AgentProcess agent;
+    QVERIFY(agent.start());
+    QByteArray data(12 << 20, Qt::Uninitialized);
+    for (qsizetype i = 0; i < data.size(); ++i)
+        data[i] = char((i * 2654435761u) >> 13);
+    QFile file(agent.dir() + QStringLiteral("/big"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(data);
+    file.close();
+    QgaClient client;
+    QVERIFY(client.connectTo(agent.socketPath()));
+    const QByteArray opened = client.request("{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":\"" + QFile::encodeName(file.fileName()) + "\"}}");
+    QVERIFY2(opened.startsWith("{\"return\": "), opened.constData());
+    const QByteArray handle = opened.mid(11, opened.size() - 12);
+    QVERIFY(client.send("{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":" + handle + ",\"count\":" + QByteArray::number(data.size()) + "}}"));
+    QTest::qWait(300);
+    QCOMPARE(::shutdown(client.fd(), SHUT_WR), 0);
+    QTest::qWait(300);
+    const QByteArray line = client.readLine(20000);
+    const qsizetype start = line.indexOf("\"buf-b64\": \"") + 12;
+    QVERIFY2(start > 12, line.left(200).constData());
+    const QByteArray b64 = line.mid(start, line.indexOf('"', start) - start);
+    QVERIFY(QByteArray::fromBase64(b64) == data);
 }
 
 void tst_Wire::clientResetDoesNotStopAgent()
