@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <locale.h>
+#include <unordered_set>
 
 namespace qtga {
 
@@ -46,6 +47,11 @@ int fourHex(const char *s, const char *end)
     }
     return cp;
 }
+
+struct KeyHash
+{
+    size_t operator()(const QByteArray &key) const { return qHash(key); }
+};
 
 // Recursive-descent parser over one message's tokens, reporting the first error the way
 // QEMU's json-parser.c does.
@@ -121,7 +127,14 @@ private:
         }
     }
 
-    bool parsePair(JsonValue &dict)
+    // Keys already in the object being parsed. A scan of the members per new key would cost an
+    // object of n keys n*n/2 comparisons: minutes of the main thread for half a million keys,
+    // which one request of a few megabytes can hold. Small objects (every real request) are
+    // scanned; from SetFrom members on, the keys go into a set.
+    static constexpr size_t SetFrom = 16;
+    using KeySet = std::unordered_set<QByteArray, KeyHash>;
+
+    bool parsePair(JsonValue &dict, KeySet &keys)
     {
         if (!peek()) {
             fail("premature EOI");
@@ -146,7 +159,18 @@ private:
             fail("Missing value in dict");
             return false;
         }
-        if (dict.contains(key->toString())) {
+        const JsonValue::Object &members = dict.members();
+        bool duplicate;
+        if (members.size() < SetFrom) {
+            duplicate = dict.contains(key->toString());
+        } else {
+            if (keys.empty()) {
+                for (const JsonValue::Member &member : members)
+                    keys.insert(member.key);
+            }
+            duplicate = !keys.insert(key->toString()).second;
+        }
+        if (duplicate) {
             fail("duplicate key");
             return false;
         }
@@ -167,7 +191,8 @@ private:
             pop();
             return dict;
         }
-        if (!parsePair(dict))
+        KeySet keys;
+        if (!parsePair(dict, keys))
             return std::nullopt;
         for (;;) {
             t = pop();
@@ -181,7 +206,7 @@ private:
                 fail("expected separator in dict");
                 return std::nullopt;
             }
-            if (!parsePair(dict))
+            if (!parsePair(dict, keys))
                 return std::nullopt;
         }
     }

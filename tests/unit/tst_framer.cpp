@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+#include <ctime>
+
 #include <functional>
 
 using namespace qtga;
@@ -45,6 +47,8 @@ private Q_SLOTS:
     void nestingLimit();
     void tokenCountLimit();
     void tokenSizeLimit();
+    void duplicateKeysInLargeObjects();
+    void manyKeysParseInLinearTime();
     void holdsNothingBetweenMessages();
     void largeStringsKeepTheMessageIntact();
     void resetDropsPartialRequest();
@@ -276,6 +280,64 @@ void tst_Framer::tokenSizeLimit()
     events.clear();
     framer.feed("\n{\"a\":1}", events);
     QCOMPARE(describe(events).last(), QStringLiteral(R"(V:{"a": 1})"));
+}
+
+void tst_Framer::duplicateKeysInLargeObjects()
+{
+    // Past a few members the duplicate check changes its method; the answers must not change.
+    for (int members : {2, 15, 16, 17, 1000}) {
+        QByteArray object = "{";
+        for (int i = 0; i < members; ++i)
+            object += "\"k" + QByteArray::number(i) + "\":" + QByteArray::number(i) + ",";
+        const QByteArray unique = object + "\"last\":0}";
+        QCOMPARE(feedAll(unique).size(), 1);
+        QVERIFY(feedAll(unique).front().startsWith(QLatin1String("V:")));
+        for (int again : {0, members / 2, members - 1}) {
+            const QByteArray duplicated = object + "\"k" + QByteArray::number(again) + "\":0}";
+            QCOMPARE(feedAll(duplicated), QStringList{QStringLiteral("E:JSON parse error, duplicate key")});
+        }
+    }
+    // Nested objects keep keys of their own.
+    QCOMPARE(feedAll(R"({"a":{"a":1,"b":{"a":2}},"b":3})").size(), 1);
+}
+
+// One request of a few megabytes must not hold the main thread for minutes: an object of n keys
+// costs time in proportion to n. Measured as this thread's CPU time, the best of three runs, with
+// a wide margin for cache and page-fault effects (8x the keys may take up to 40x the time; n*n
+// would take 64x, and the old scan per key took over a minute for 8 MiB). Values are long enough
+// that 8 MiB stays under QEMU's token count limit.
+void tst_Framer::manyKeysParseInLinearTime()
+{
+    auto cpuSeconds = [] {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+    };
+    auto parseTime = [&](int megabytes) {
+        QByteArray object = "{";
+        for (int i = 0; object.size() < megabytes * (1 << 20); ++i)
+            object += "\"key" + QByteArray::number(i) + "\":\"value of some length\",";
+        object += "\"end\":0}";
+        double best = 1e9;
+        for (int run = 0; run < 3; ++run) {
+            QgaFramer framer;
+            std::vector<QgaFramer::Event> events;
+            const double start = cpuSeconds();
+            framer.feed(object, events);
+            best = std::min(best, cpuSeconds() - start);
+            if (events.size() != 1 || events.front().isError)
+                return -1.0;
+        }
+        return best;
+    };
+    const double one = parseTime(1);
+    QVERIFY(one > 0);
+    for (int megabytes : {2, 4, 8}) {
+        const double t = parseTime(megabytes);
+        QVERIFY(t > 0);
+        qInfo("%d MiB of keys: %.1f ms (1 MiB: %.1f ms)", megabytes, t * 1000, one * 1000);
+        QVERIFY2(t < 5 * megabytes * one + 0.010, qPrintable(QStringLiteral("%1 MiB took %2 s, 1 MiB %3 s").arg(megabytes).arg(t).arg(one)));
+    }
 }
 
 void tst_Framer::holdsNothingBetweenMessages()
