@@ -81,6 +81,25 @@ bool takeActivatedSockets(QList<ActivatedSocket> *sockets, QString *error)
             *error = QStringLiteral("unsupported listen fd type (fd %1)").arg(fd);
             return false;
         }
+        // What sd_is_socket(fd, family, SOCK_STREAM, 1) checks: a datagram socket
+        // (ListenDatagram=) or a connection passed by Accept=yes would fail every accept() while
+        // the agent reported itself ready.
+        int type = 0;
+        int listening = 0;
+        socklen_t size = sizeof type;
+        if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &size) < 0 || type != SOCK_STREAM) {
+            *error = QStringLiteral("listen fd %1 is not a stream socket: use ListenStream= (or vsock:) in the "
+                                    "socket unit, not ListenDatagram= or ListenSequentialPacket=")
+                         .arg(fd);
+            return false;
+        }
+        size = sizeof listening;
+        if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) < 0 || !listening) {
+            *error = QStringLiteral("listen fd %1 is not a listening socket but one connection: the socket "
+                                    "unit must have Accept=no")
+                         .arg(fd);
+            return false;
+        }
         ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
         ActivatedSocket s;
         s.fd = fd;

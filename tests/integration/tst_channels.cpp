@@ -15,6 +15,8 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <linux/vm_sockets.h>
 #include <netinet/in.h>
@@ -121,6 +123,8 @@ private Q_SLOTS:
     void vsockListenBinds();
     void socketActivationWithActivator();
     void socketActivationTwoSockets();
+    void socketActivationRefusesDatagramSocket();
+    void socketActivationRefusesAcceptedConnection();
     void socketActivationByHand_data();
     void socketActivationByHand();
     void socketActivatedVsockFd();
@@ -352,6 +356,53 @@ void tst_Channels::socketActivationWithActivator()
     QCOMPARE(agent.stop(SIGTERM), 0);
 }
 
+// systemd-socket-activate --datagram and --accept stand for a socket unit with
+// ListenDatagram= and with Accept=yes: the agent refuses to start instead of reporting READY and
+// failing every accept().
+void tst_Channels::socketActivationRefusesDatagramSocket()
+{
+    AgentProcess agent;
+    const QString socket = agent.dir() + QStringLiteral("/datagram.sock");
+    QProcess &p = agent.process();
+    p.start(QStringLiteral("systemd-socket-activate"),
+            {QStringLiteral("--datagram"), QStringLiteral("-l"), socket, agentBinary(), QStringLiteral("-t"), agent.stateDir()});
+    QVERIFY(p.waitForStarted());
+    // The activator starts the agent when the first datagram arrives.
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const QByteArray path = QFile::encodeName(socket);
+    std::memcpy(addr.sun_path, path.constData(), size_t(path.size()));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(socket), 5000);
+    QVERIFY(::sendto(fd, "{}", 2, 0, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 2);
+    ::close(fd);
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("listen fd 3 is not a stream socket"), err.constData());
+}
+
+void tst_Channels::socketActivationRefusesAcceptedConnection()
+{
+    AgentProcess agent;
+    const QString socket = agent.dir() + QStringLiteral("/accept.sock");
+    QProcess &p = agent.process();
+    p.start(QStringLiteral("systemd-socket-activate"),
+            {QStringLiteral("--accept"), QStringLiteral("-l"), socket, agentBinary(), QStringLiteral("-t"), agent.stateDir()});
+    QVERIFY(p.waitForStarted());
+    // Each connection starts an agent with that connection as fd 3; it refuses and exits, which
+    // closes the connection without an answer.
+    QgaClient client;
+    QTRY_VERIFY_WITH_TIMEOUT(client.connectTo(socket, 200), 5000);
+    client.send(R"({"execute":"guest-sync","arguments":{"id":1}})");
+    QCOMPARE(client.readLine(5000), QByteArray());
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("listen fd 3 is not a listening socket"), 5000);
+    p.terminate();
+    QVERIFY(p.waitForFinished(5000));
+}
+
 void tst_Channels::socketActivationTwoSockets()
 {
     AgentProcess agent;
@@ -379,6 +430,9 @@ void tst_Channels::socketActivationByHand_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("tcp socket") << "tcp" << 1 << "unsupported listen fd type";
     QTest::newRow("fd not open") << "closed" << 1 << "Socket activation failed: invalid file descriptor fd = 3: Bad file descriptor";
+    QTest::newRow("unix datagram socket") << "datagram" << 1 << "listen fd 3 is not a stream socket";
+    QTest::newRow("unix socket not listening") << "unlistened" << 1 << "listen fd 3 is not a listening socket";
+    QTest::newRow("one end of a connection") << "connected" << 1 << "listen fd 3 is not a listening socket";
 }
 
 void tst_Channels::socketActivationByHand()
@@ -395,6 +449,19 @@ void tst_Channels::socketActivationByHand()
         QVERIFY(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
         QVERIFY(::listen(fd, 1) == 0);
     }
+    int peer = -1;
+    if (kind == QLatin1String("datagram") || kind == QLatin1String("unlistened")) {
+        fd = ::socket(AF_UNIX, (kind == QLatin1String("datagram") ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "qtga-test-%d", int(::getpid()));
+        QVERIFY(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
+    } else if (kind == QLatin1String("connected")) {
+        int pair[2];
+        QVERIFY(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+        fd = pair[0];
+        peer = pair[1];
+    }
     AgentProcess agent;
     startActivated(agent.process(), fd, QString(), {QStringLiteral("-t"), agent.stateDir()});
     QVERIFY(agent.process().waitForFinished(10000));
@@ -403,6 +470,8 @@ void tst_Channels::socketActivationByHand()
     QVERIFY2(err.contains(message.toUtf8()), err.constData());
     if (fd >= 0)
         ::close(fd);
+    if (peer >= 0)
+        ::close(peer);
 }
 
 void tst_Channels::socketActivatedVsockFd()
