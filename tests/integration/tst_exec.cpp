@@ -53,6 +53,7 @@ private Q_SLOTS:
     void truncatedAt16MiB();
     void outputOpenAfterExit();
     void childInheritsNoAgentFds();
+    void verboseLogKeepsArgumentsOut();
 
 private:
     qint64 start(const QJsonObject &args);
@@ -363,6 +364,26 @@ void tst_Exec::childInheritsNoAgentFds()
     }
     QCOMPARE(fds, (QStringList{"0", "1", "2", "3"}));
     QVERIFY(call(m_client, "guest-file-close", {{"handle", opened.value().toInteger()}}).ok());
+}
+
+void tst_Exec::verboseLogKeepsArgumentsOut()
+{
+    // A command line can carry a password or a token; even -v logs the program and the number of
+    // arguments only, in the log and in the audit lines.
+    AgentProcess agent;
+    QVERIFY(agent.start({QStringLiteral("-v")}));
+    QgaClient client;
+    QVERIFY(client.connectTo(agent.socketPath()));
+    const Reply r = call(client, "guest-exec",
+                         {{"path", "/bin/echo"}, {"arg", QJsonArray{"--password=hunter2-secret", "x"}},
+                          {"env", QJsonArray{"TOKEN=env-secret"}}, {"input-data", b64("stdin-secret")}});
+    QVERIFY2(r.ok(), r.raw.constData());
+    QVERIFY(call(client, "guest-exec-status", {{"pid", r.result().value("pid")}}).ok());
+    QCOMPARE(agent.stop(SIGTERM), 0);
+    const QByteArray log = agent.standardError();
+    QVERIFY2(log.contains("guest-exec called: \"/bin/echo\" with 2 argument(s)"), log.constData());
+    for (const char *secret : {"hunter2", "env-secret", "stdin-secret", "c3RkaW4tc2VjcmV0"})
+        QVERIFY2(!log.contains(secret), log.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Exec)
