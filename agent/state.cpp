@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,6 +76,14 @@ bool StateStore::load(bool frozen, QString *error)
                              .arg(stateFilePath());
                 return false;
             }
+            // A negative counter would hand out negative handles, and the last value has no
+            // next one to commit.
+            if (counter < 0 || counter == std::numeric_limits<int64_t>::max()) {
+                *error = QStringLiteral("error loading persistent state from path: %1, fd_counter %2 is out of range")
+                             .arg(stateFilePath())
+                             .arg(counter);
+                return false;
+            }
         }
     }
     QMutexLocker lock(&m_mutex);
@@ -101,6 +110,10 @@ int64_t StateStore::takeHandle(QString *error)
 {
     QMutexLocker lock(&m_mutex);
     const int64_t handle = m_counter;
+    if (handle == std::numeric_limits<int64_t>::max()) {
+        *error = QStringLiteral("no guest-file handle numbers are left");
+        return -1;
+    }
     QString ignored;
     if (!write(handle + 1, &ignored)) {
         *error = QStringLiteral("failed to commit persistent state to disk");

@@ -136,17 +136,27 @@ CommandOutcome guestFileOpen(const JsonValue &args, CommandContext &context)
     qCInfo(lcFiles, "guest-file-open called, filepath: %s, mode: %s", path.constData(), mode.constData());
     context.setAuditDetail("path=" + path + " mode=" + mode);
 
+    // Checked before anything is opened or created.
+    FileHandleTable &files = *context.services().files;
+    if (!files.reserve()) {
+        return CommandOutcome::fail("failed to open file '" + path + "' (mode: '" + mode + "'): "
+                                    + QByteArray::number(FileHandleTable::MaxOpen)
+                                    + " guest-file handles are open, close some first");
+    }
     FILE *stream = nullptr;
     CommandOutcome opened = openStream(path, mode, &stream);
-    if (opened.isError())
+    if (opened.isError()) {
+        files.unreserve();
         return opened;
+    }
     QString error;
     const int64_t handle = context.services().state->takeHandle(&error);
     if (handle < 0) {
         std::fclose(stream);
+        files.unreserve();
         return CommandOutcome::fail(error.toUtf8());
     }
-    context.services().files->add(handle, stream);
+    files.add(handle, stream);
     qCInfo(lcFiles, "guest-file-open, handle: %lld", qlonglong(handle));
     return CommandOutcome::ok(JsonValue(handle));
 }

@@ -270,9 +270,34 @@ ExecProcessTable::Process *ExecProcessTable::find(int64_t pid) const
     return it == m_processes.end() ? nullptr : it->second.get();
 }
 
+ExecProcessTable::Records::iterator ExecProcessTable::erase(Records::iterator it)
+{
+    m_heldOutput -= it->second->out.data.size() + it->second->err.data.size();
+    return m_processes.erase(it);
+}
+
+bool ExecProcessTable::dropOldestFinished()
+{
+    auto oldest = m_processes.end();
+    for (auto it = m_processes.begin(); it != m_processes.end(); ++it) {
+        if (it->second->finished && (oldest == m_processes.end() || it->second->finishOrder < oldest->second->finishOrder))
+            oldest = it;
+    }
+    if (oldest == m_processes.end())
+        return false;
+    qCInfo(lcExec, "dropping the unclaimed status of guest-exec child %lld", qlonglong(oldest->first));
+    erase(oldest);
+    return true;
+}
+
 std::optional<int64_t> ExecProcessTable::start(const Request &request, QByteArray *error)
 {
     dropExpired();
+    if (runningCount() >= m_options.maxRunning) {
+        *error = "too many guest-exec processes running (" + QByteArray::number(m_options.maxRunning)
+                 + "); wait until some have exited";
+        return std::nullopt;
+    }
 
     std::vector<QByteArray> argStorage{request.path};
     for (const QByteArray &a : request.args)
@@ -344,7 +369,8 @@ std::optional<int64_t> ExecProcessTable::start(const Request &request, QByteArra
 
     // A pid can only come back once the old process has been reaped; its unreported record
     // would otherwise shadow the new one.
-    m_processes.erase(pid);
+    if (auto old = m_processes.find(pid); old != m_processes.end())
+        erase(old);
     auto process = std::make_unique<Process>();
     Process &p = *process;
     p.pid = pid;
@@ -443,15 +469,20 @@ void ExecProcessTable::readOutput(Process &process, Output &output)
     char discard[ReadChunk];
     for (int i = 0; i < ReadsPerWakeup; ++i) {
         ssize_t n;
-        if (output.data.size() < MaxOutput) {
+        const qsizetype used = output.data.size();
+        qsizetype want = qMin(ReadChunk, MaxOutput - used);
+        // Room in the budget for all held output, made by dropping old finished records.
+        while (want > 0 && m_heldOutput + want > m_options.maxHeldOutput && dropOldestFinished()) {
+        }
+        want = qMin(want, m_options.maxHeldOutput - m_heldOutput);
+        if (want > 0) {
             // Straight into the record's buffer; capacity grows geometrically up to the cap.
-            const qsizetype used = output.data.size();
-            const qsizetype want = qMin(ReadChunk, MaxOutput - used);
             if (output.data.capacity() < used + want)
                 output.data.reserve(qMin(qMax(2 * output.data.capacity(), used + want), MaxOutput));
             output.data.resize(used + want);
             n = ::read(output.fd, output.data.data() + used, size_t(want));
             output.data.resize(used + qMax<ssize_t>(n, 0));
+            m_heldOutput += qMax<ssize_t>(n, 0);
         } else {
             n = ::read(output.fd, discard, sizeof discard);
             if (n > 0)
@@ -500,18 +531,7 @@ void ExecProcessTable::checkFinished(Process &process)
     process.finishOrder = ++m_finishCounter;
     const qint64 pid = process.pid;
 
-    int finishedCount = 0;
-    for (const auto &entry : m_processes)
-        finishedCount += entry.second->finished ? 1 : 0;
-    while (finishedCount > m_options.maxFinished) {
-        auto oldest = m_processes.end();
-        for (auto it = m_processes.begin(); it != m_processes.end(); ++it) {
-            if (it->second->finished && (oldest == m_processes.end() || it->second->finishOrder < oldest->second->finishOrder))
-                oldest = it;
-        }
-        qCInfo(lcExec, "dropping the unclaimed status of guest-exec child %lld", qlonglong(oldest->first));
-        m_processes.erase(oldest);
-        --finishedCount;
+    for (int finished = finishedCount(); finished > m_options.maxFinished && dropOldestFinished(); --finished) {
     }
     Q_EMIT processFinished(pid);
 }
@@ -522,7 +542,7 @@ void ExecProcessTable::dropExpired()
     for (auto it = m_processes.begin(); it != m_processes.end();) {
         if (it->second->finished && now - it->second->finishedAtMs > m_options.maxFinishedAgeMs) {
             qCInfo(lcExec, "dropping the unclaimed status of guest-exec child %lld", qlonglong(it->first));
-            it = m_processes.erase(it);
+            it = erase(it);
         } else {
             ++it;
         }
@@ -548,6 +568,7 @@ std::optional<ExecProcessTable::Status> ExecProcessTable::takeStatus(int64_t pid
     status.err = std::move(p.err.data);
     status.outTruncated = p.out.truncated;
     status.errTruncated = p.err.truncated;
+    m_heldOutput -= status.out.size() + status.err.size();
     m_processes.erase(it);
     return status;
 }

@@ -44,10 +44,15 @@ public:
     // Finished records nobody asks for would otherwise pile up forever (qemu-ga keeps them all):
     // at most `maxFinished` are kept, the ones that finished first are dropped first, and none is
     // kept longer than `maxFinishedAgeMs` after it finished. Running processes are never dropped.
+    // All captured output together, running and finished, is held to `maxHeldOutput` bytes: when
+    // a running process has more, the oldest finished records make room, and once none is left
+    // its output is thrown away and marked truncated. At most `maxRunning` processes run at once.
     struct Options
     {
         int maxFinished = 1024;
         qint64 maxFinishedAgeMs = 24 * 60 * 60 * 1000;
+        qsizetype maxHeldOutput = 64 * 1024 * 1024;
+        int maxRunning = 128;
         // Exit is noticed through pidfd_open() (Linux 5.3+); SIGCHLD when that is missing or
         // when this is false (for tests of that path).
         bool usePidfd = true;
@@ -67,6 +72,8 @@ public:
     // Records held: still running, and finished but not yet reported (for the state dump).
     int runningCount() const;
     int finishedCount() const;
+    // Captured output held by all records, in bytes.
+    qsizetype heldOutput() const { return m_heldOutput; }
 
 Q_SIGNALS:
     // The process has been reaped and its captured output read to the end.
@@ -86,10 +93,15 @@ private:
     void writeInput(Process &process);
     void checkFinished(Process &process);
     void dropExpired();
+    using Records = std::map<int64_t, std::unique_ptr<Process>>;
+    Records::iterator erase(Records::iterator it);
+    // Drops the finished record that finished first; false if there is none.
+    bool dropOldestFinished();
 
     Options m_options;
-    std::map<int64_t, std::unique_ptr<Process>> m_processes;
+    Records m_processes;
     uint64_t m_finishCounter = 0;
+    qsizetype m_heldOutput = 0;
 };
 
 } // namespace qtga

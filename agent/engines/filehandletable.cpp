@@ -8,11 +8,27 @@ FileHandleTable::OpenFile::~OpenFile()
         std::fclose(stream);
 }
 
+bool FileHandleTable::reserve()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_files.size() + m_reserved >= MaxOpen)
+        return false;
+    ++m_reserved;
+    return true;
+}
+
+void FileHandleTable::unreserve()
+{
+    QMutexLocker lock(&m_mutex);
+    --m_reserved;
+}
+
 void FileHandleTable::add(int64_t handle, FILE *stream)
 {
     auto file = std::make_shared<OpenFile>();
     file->stream = stream;
     QMutexLocker lock(&m_mutex);
+    --m_reserved;
     m_files.insert(handle, std::move(file));
 }
 

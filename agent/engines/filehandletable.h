@@ -32,6 +32,15 @@ public:
     FileHandleTable(const FileHandleTable &) = delete;
     FileHandleTable &operator=(const FileHandleTable &) = delete;
 
+    // Open handles at most. Each holds a descriptor; without a cap one host could use up the
+    // agent's descriptors (its sockets included) with guest-file-open alone.
+    static constexpr int MaxOpen = 512;
+
+    // Room for one more handle, held until add() or unreserve(); false when MaxOpen handles are
+    // open or reserved.
+    bool reserve();
+    void unreserve();
+    // Uses a reservation.
     void add(int64_t handle, FILE *stream);
     // Null when there is no such handle. Lock `mutex` and check `stream` before use: the
     // handle may have been closed in between.
@@ -43,6 +52,7 @@ public:
 private:
     mutable QMutex m_mutex;
     QHash<int64_t, Ref> m_files;
+    int m_reserved = 0;
 };
 
 } // namespace qtga

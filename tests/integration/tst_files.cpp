@@ -51,6 +51,9 @@ private Q_SLOTS:
     void unknownHandle();
     void handlesOutliveConnections();
     void handleNumbersSurviveRestart();
+    void openHandlesCapped();
+    void negativeHandleCounterRefused_data();
+    void negativeHandleCounterRefused();
     void writeThenReadAtEnd();
     void eofLikeStdio();
     void readAfterWriteFlushes();
@@ -273,6 +276,55 @@ void tst_Files::handleNumbersSurviveRestart()
     QCOMPARE(openHandle(), 1002);
     // Handles of the previous instance are gone and their numbers are never handed out again.
     QCOMPARE(call(client, "guest-file-read", handleArgs(1000)).error(), QStringLiteral("handle '1000' has not been found"));
+}
+
+void tst_Files::openHandlesCapped()
+{
+    // 512 handles at most, then a clear error before anything is opened or created; closing one
+    // makes room again. (No audit lines: nobody reads the agent's stderr pipe until the end.)
+    AgentProcess agent;
+    QVERIFY(agent.start({QStringLiteral("--no-audit")}));
+    QgaClient client;
+    QVERIFY(client.connectTo(agent.socketPath()));
+    const QString file = agent.dir() + "/many";
+    writeFile(file, "x");
+    QList<qint64> handles;
+    for (int i = 0; i < 512; ++i) {
+        const Reply r = call(client, "guest-file-open", {{"path", file}});
+        QVERIFY2(r.ok(), (r.raw + " at handle " + QByteArray::number(i)).constData());
+        handles << r.value().toInteger();
+    }
+    const QString created = agent.dir() + "/not-created";
+    const Reply refused = call(client, "guest-file-open", {{"path", created}, {"mode", "w"}});
+    QCOMPARE(refused.error(), QStringLiteral("failed to open file '%1' (mode: 'w'): 512 guest-file handles are open, close some first").arg(created));
+    QVERIFY(!QFile::exists(created));
+    QVERIFY(call(client, "guest-file-close", handleArgs(handles.takeFirst())).ok());
+    const Reply again = call(client, "guest-file-open", {{"path", created}, {"mode", "w"}});
+    QVERIFY2(again.ok(), again.raw.constData());
+    QVERIFY(QFile::exists(created));
+    QCOMPARE(call(client, "guest-ping").raw, QByteArray("{\"return\": {}}"));
+}
+
+void tst_Files::negativeHandleCounterRefused_data()
+{
+    QTest::addColumn<QByteArray>("counter");
+    QTest::newRow("negative") << QByteArray("-5");
+    QTest::newRow("largest") << QByteArray("9223372036854775807");
+}
+
+void tst_Files::negativeHandleCounterRefused()
+{
+    // qemu-ga would hand out negative handles, or abort at the end of the range; a damaged or
+    // planted state file stops the start instead.
+    QFETCH(QByteArray, counter);
+    AgentProcess agent;
+    QVERIFY(QDir().mkpath(agent.stateDir()));
+    writeFile(agent.stateDir() + "/qga.state", "[global]\nfd_counter=" + counter + "\n");
+    QVERIFY(!agent.start({}, 5000));
+    QVERIFY(agent.process().waitForFinished(5000));
+    QCOMPARE(agent.process().exitCode(), 1);
+    const QByteArray err = agent.standardError();
+    QVERIFY2(err.contains("fd_counter " + counter + " is out of range"), err.constData());
 }
 
 void tst_Files::writeThenReadAtEnd()

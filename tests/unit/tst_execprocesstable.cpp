@@ -31,6 +31,8 @@ private Q_SLOTS:
     void finishedRecordsCapped();
     void finishedRecordsExpire_data();
     void finishedRecordsExpire();
+    void heldOutputBudget();
+    void runningProcessesCapped();
 
 private:
     static void addModes();
@@ -142,6 +144,72 @@ void tst_ExecProcessTable::finishedRecordsExpire()
     ::kill(pid_t(*running), SIGKILL);
     QVERIFY(finished.wait(20000));
     QVERIFY(!table.takeStatus(*running));
+}
+
+// Output of 1 MiB per process against a budget of 2.5 MiB: older finished records make room for
+// newer output; with nothing left to drop, the running process's output is cut and marked.
+void tst_ExecProcessTable::heldOutputBudget()
+{
+    ExecProcessTable::Options options;
+    options.maxHeldOutput = 2 * 1024 * 1024 + 512 * 1024;
+    ExecProcessTable table(options);
+    QSignalSpy finished(&table, &ExecProcessTable::processFinished);
+    QByteArray error;
+    ExecProcessTable::Request mebibyte = command("head", {"-c", "1048576", "/dev/zero"});
+    mebibyte.capture = ExecProcessTable::Capture::Stdout;
+    QList<int64_t> pids;
+    for (int i = 0; i < 3; ++i) {
+        const std::optional<int64_t> pid = table.start(mebibyte, &error);
+        QVERIFY2(pid, error.constData());
+        pids << *pid;
+        QVERIFY(finished.wait(20000));
+        QVERIFY(table.heldOutput() <= options.maxHeldOutput);
+    }
+    // The third needed room: the first record went.
+    QCOMPARE(table.heldOutput(), 2 * 1024 * 1024);
+    QVERIFY(!table.takeStatus(pids[0]));
+    QCOMPARE(table.heldOutput(), 2 * 1024 * 1024);
+
+    // 3 MiB from one process while 1 MiB is held by another: the finished one is dropped first,
+    // then the rest of the output is thrown away.
+    ExecProcessTable::Request large = command("head", {"-c", "3145728", "/dev/zero"});
+    large.capture = ExecProcessTable::Capture::Stdout;
+    QCOMPARE(table.takeStatus(pids[1])->out.size(), 1024 * 1024);
+    const std::optional<int64_t> big = table.start(large, &error);
+    QVERIFY(big);
+    QVERIFY(finished.wait(20000));
+    QVERIFY(!table.takeStatus(pids[2]));
+    const std::optional<ExecProcessTable::Status> status = table.takeStatus(*big);
+    QVERIFY(status && status->exited);
+    QCOMPARE(status->out.size(), options.maxHeldOutput);
+    QVERIFY(status->outTruncated);
+    QCOMPARE(table.heldOutput(), 0);
+}
+
+void tst_ExecProcessTable::runningProcessesCapped()
+{
+    ExecProcessTable::Options options;
+    options.maxRunning = 3;
+    ExecProcessTable table(options);
+    QSignalSpy finished(&table, &ExecProcessTable::processFinished);
+    QByteArray error;
+    QList<int64_t> pids;
+    for (int i = 0; i < 3; ++i) {
+        const std::optional<int64_t> pid = table.start(command("sleep", {"1000"}), &error);
+        QVERIFY2(pid, error.constData());
+        pids << *pid;
+    }
+    QVERIFY(!table.start(command("true"), &error));
+    QCOMPARE(error, QByteArray("too many guest-exec processes running (3); wait until some have exited"));
+    ::kill(pid_t(pids[0]), SIGKILL);
+    QVERIFY(finished.wait(20000));
+    // A finished record does not count against the running ones.
+    const std::optional<int64_t> next = table.start(command("sleep", {"1000"}), &error);
+    QVERIFY2(next, error.constData());
+    pids << *next;
+    for (int64_t pid : pids.mid(1))
+        ::kill(pid_t(pid), SIGKILL);
+    QTRY_COMPARE_WITH_TIMEOUT(table.runningCount(), 0, 20000);
 }
 
 QTEST_GUILESS_MAIN(tst_ExecProcessTable)
