@@ -13,10 +13,13 @@ namespace qtga::logging {
 
 namespace {
 
+// Held for every write and for every change of the file or of `g_paused`: once setPaused(true)
+// has returned, no write is under way and none starts, so the filesystem the log lives on can be
+// frozen without a logging thread (the main thread included) blocking in write() on it.
 QMutex g_mutex;
 FILE *g_file = nullptr;   // null: stderr
+bool g_paused = false;
 std::atomic<bool> g_verbose{false};
-std::atomic<bool> g_paused{false};
 std::atomic<bool> g_audit{true};
 
 const char *levelName(QtMsgType type)
@@ -37,12 +40,14 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
     const bool info = type == QtInfoMsg && context.category;
     const bool audit = info && g_audit.load() && std::strcmp(context.category, "qtga.audit") == 0;
     const bool notice = info && std::strcmp(context.category, "qtga.notice") == 0;
-    if (g_paused.load() || (!important && !audit && !notice && !g_verbose.load()))
+    if (!important && !audit && !notice && !g_verbose.load())
         return;
     timeval tv;
     gettimeofday(&tv, nullptr);
     const QByteArray text = message.toLocal8Bit();
     QMutexLocker lock(&g_mutex);
+    if (g_paused)
+        return;
     FILE *out = g_file ? g_file : stderr;
     std::fprintf(out, "%lld.%06ld: %s: %s\n", static_cast<long long>(tv.tv_sec), static_cast<long>(tv.tv_usec),
                  notice ? "message" : levelName(type), text.constData());
@@ -90,6 +95,7 @@ void setAuditEnabled(bool enabled)
 
 void setPaused(bool paused)
 {
+    QMutexLocker lock(&g_mutex);
     g_paused = paused;
 }
 

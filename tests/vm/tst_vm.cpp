@@ -17,6 +17,7 @@
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
 
 #include <cerrno>
@@ -105,6 +106,7 @@ private Q_SLOTS:
     void vsockFromGuest();
     void vsockSocketActivation();
     void freeze();
+    void freezeCyclesWithLogOnFrozenDisk();
     void fstrim();
     void setTime();
     void setVcpus();
@@ -685,6 +687,68 @@ void tst_Vm::freeze()
     QCOMPARE(guest("cat /tmp/fsfreeze-hook.log"), QByteArray("freeze\nthaw"));
     const QJsonObject after{{QStringLiteral("path"), QStringLiteral("/mnt/vmdisk/after")}, {QStringLiteral("mode"), QStringLiteral("w")}};
     QVERIFY(call(m_host, "guest-file-open", after).ok());
+}
+
+// The log file on the filesystem that freezes, the audit log on, -v, and a second client (on the
+// ISA serial port) whose requests make the main thread log while freeze and thaw run on a worker:
+// 200 cycles, each thawed and answered. A log line caught writing to the frozen disk would leave
+// the guest frozen with nobody to answer the thaw.
+void tst_Vm::freezeCyclesWithLogOnFrozenDisk()
+{
+    if (!isQtga())
+        QSKIP("qtga's --channel is needed for the second client");
+    m_agent->kill();
+    auto agent = std::make_unique<GuestAgent>(*m_vm, m_agentBinary, QStringLiteral("agent-cycles"));
+    QString error;
+    QVERIFY(m_vm->shell(QByteArray("mkdir -p ") + MainStateDir + " && rm -f /mnt/vmdisk/qtga-cycles.log").ok());
+    QVERIFY2(agent->start(virtioSerialArguments(m_agentBinary)
+                              + QStringList{QStringLiteral("-t"), QString::fromLatin1(MainStateDir), QStringLiteral("-l"),
+                                            QStringLiteral("/mnt/vmdisk/qtga-cycles.log"),
+                                            QStringLiteral("--channel=isa-serial:/dev/ttyS1")},
+                          &error),
+             qPrintable(error));
+    // Whatever happens below, the next test finds the disk thawed and the main agent back.
+    const auto restore = qScopeGuard([&] {
+        if (call(m_host, "guest-fsfreeze-status", {}, 10000).raw.contains("\"frozen\""))
+            call(m_host, "guest-fsfreeze-thaw", {}, 60000);
+        agent->kill();
+        QString restartError;
+        if (!startMainAgent(&restartError))
+            qWarning().noquote() << "the main agent did not come back:" << restartError;
+    });
+    QVERIFY2(sync(m_host), agent->log().constData());
+    QVERIFY2(QTest::qWaitFor([&] {
+        return m_vm->shell("ls -l /proc/" + QByteArray::number(agent->pid()) + "/fd").output.contains("/dev/ttyS1");
+    }, 20000), agent->log().constData());
+    QgaClient serial;
+    QVERIFY(serial.connectTo(m_vm->isaSerialSocket()));
+    QVERIFY2(sync(serial), agent->log().constData());
+
+    constexpr int Cycles = 200;
+    constexpr int Requests = 10;
+    QElapsedTimer clock;
+    clock.start();
+    for (int cycle = 0; cycle < Cycles; ++cycle) {
+        // Each answered on the main thread with an audit line; refused while frozen.
+        QByteArray batch;
+        for (int i = 0; i < Requests; ++i)
+            batch += requestJson("guest-file-open", {{QStringLiteral("path"), QStringLiteral("/nonexistent/x")}});
+        QVERIFY(serial.send(batch));
+        const Reply frozen = call(m_host, "guest-fsfreeze-freeze", {}, 60000);
+        QVERIFY2(frozen.ok(), (frozen.raw + "\ncycle " + QByteArray::number(cycle)).constData());
+        const Reply thawed = call(m_host, "guest-fsfreeze-thaw", {}, 60000);
+        QVERIFY2(thawed.ok(), (thawed.raw + "\ncycle " + QByteArray::number(cycle)).constData());
+        for (int i = 0; i < Requests; ++i) {
+            const QByteArray line = serial.readLine(30000);
+            QVERIFY2(line.startsWith("{\"error\": "), (line + "\ncycle " + QByteArray::number(cycle)).constData());
+        }
+    }
+    m_report << QStringLiteral("freeze/thaw with the log on the frozen disk: %1 cycles in %2 ms").arg(Cycles).arg(clock.elapsed());
+    QCOMPARE(call(m_host, "guest-fsfreeze-status").raw, QByteArray("{\"return\": \"thawed\"}"));
+    // The log kept what was written between the freezes, the audit lines included.
+    const QByteArray log = guest("grep -c 'guest-file-open from' /mnt/vmdisk/qtga-cycles.log");
+    QVERIFY2(log.toInt() > 0, log.constData());
+    QVERIFY2(agent->isAlive(), agent->log().constData());
 }
 
 void tst_Vm::fstrim()

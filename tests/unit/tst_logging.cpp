@@ -1,0 +1,108 @@
+// The log writer against a log file that cannot take more (a frozen filesystem stands behind it in
+// real life; a full pipe here): pausing waits for a write under way, and nothing is written while
+// paused, so no thread can be caught in write() once the filesystem freezes.
+#include "process/logging.h"
+
+#include <QLoggingCategory>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace qtga;
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcTest, "qtga.test")
+
+// Reads everything the pipe holds.
+QByteArray drain(int fd)
+{
+    QByteArray all;
+    char buffer[65536];
+    ssize_t n;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0)
+        all.append(buffer, n);
+    return all;
+}
+
+} // namespace
+
+class tst_Logging : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void pauseWaitsForAWriteUnderWay();
+};
+
+void tst_Logging::initTestCase()
+{
+    logging::install();
+    logging::setVerbose(true);
+}
+
+void tst_Logging::pauseWaitsForAWriteUnderWay()
+{
+    int fds[2];
+    QVERIFY(::pipe2(fds, O_CLOEXEC) == 0);
+    QString error;
+    QVERIFY2(logging::openLogFile(QStringLiteral("/proc/self/fd/%1").arg(fds[1]), &error), qPrintable(error));
+    // Fill the pipe so that the next log line blocks in write().
+    ::fcntl(fds[1], F_SETFL, O_NONBLOCK);
+    const QByteArray filler(4096, 'f');
+    while (::write(fds[1], filler.constData(), size_t(filler.size())) > 0) {
+    }
+    ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
+
+    std::atomic<bool> written{false};
+    QThread *writer = QThread::create([&] {
+        qCWarning(lcTest, "a line that has to wait");
+        written = true;
+    });
+    writer->start();
+    QTest::qWait(200);
+    QVERIFY(!written);
+
+    std::atomic<bool> paused{false};
+    QThread *pauser = QThread::create([&] {
+        logging::setPaused(true);
+        paused = true;
+    });
+    pauser->start();
+    // Pausing must wait for the line under way: it may still reach the file.
+    QTest::qWait(300);
+    QVERIFY(!paused);
+    QByteArray out;
+    QVERIFY(QTest::qWaitFor([&] {
+        out += drain(fds[0]);
+        return paused.load();
+    }, 5000));
+    QVERIFY(writer->wait(5000));
+    QVERIFY(pauser->wait(5000));
+    QVERIFY(written);
+    QTRY_VERIFY((out += drain(fds[0])).contains("a line that has to wait"));
+
+    // Nothing is written while paused, from any thread.
+    QThread *late = QThread::create([] { qCWarning(lcTest, "a line while paused"); });
+    late->start();
+    QVERIFY(late->wait(5000));
+    qCWarning(lcTest, "another line while paused");
+    QCOMPARE(drain(fds[0]), QByteArray());
+    logging::setPaused(false);
+    qCWarning(lcTest, "a line after the pause");
+    QByteArray after;
+    QTRY_VERIFY2((after += drain(fds[0])).contains("a line after the pause"), after.constData());
+
+    delete writer;
+    delete pauser;
+    delete late;
+    QVERIFY(logging::openLogFile(QString(), &error));
+    ::close(fds[0]);
+    ::close(fds[1]);
+}
+
+QTEST_GUILESS_MAIN(tst_Logging)
+#include "tst_logging.moc"
