@@ -86,10 +86,13 @@ bool Agent::start(QString *error)
             continue;
         }
         ListeningChannel *channel = nullptr;
-        if (socket.method == QLatin1String("vsock-listen"))
-            channel = new VsockListenChannel(socket.address);
-        else
+        if (socket.method == QLatin1String("vsock-listen")) {
+            auto *vsock = new VsockListenChannel(socket.address);
+            vsock->setAllowedPeers(m_config.vsockAllow);
+            channel = vsock;
+        } else {
             channel = new UnixListenChannel(socket.address);
+        }
         channel->setName(socket.name);
         connect(channel, &Channel::peerConnected, this, &Agent::onPeerConnected);
         m_channels.append(channel);
@@ -119,9 +122,23 @@ bool Agent::start(QString *error)
         qCCritical(lcAgent).noquote() << "failed to initialize guest agent channel, will retry:" << openError;
         scheduleRetry(channel);
     }
+    warnIfVsockOpenToAll();
     startStatusServer(activatedStatusFd);
     notifyReady();
     return true;
+}
+
+void Agent::warnIfVsockOpenToAll()
+{
+    if (!m_config.vsockAllow.any)
+        return;
+    for (const Channel *channel : std::as_const(m_channels)) {
+        if (qobject_cast<const VsockListenChannel *>(channel)) {
+            qCWarning(lcSecurity) << "--vsock-allow=any: vsock-listen channels accept connections from every CID, "
+                                     "not only from the host";
+            return;
+        }
+    }
 }
 
 // READY=1 once every channel is open or retrying, then STATUS= whenever a channel changes
@@ -227,7 +244,8 @@ void Agent::reload()
         else
             qCCritical(lcAgent).noquote() << "reload: keeping the old log file:" << error;
     }
-    if (next.method != m_config.method || next.path != m_config.path || next.extraChannels != m_config.extraChannels)
+    if (next.method != m_config.method || next.path != m_config.path || next.extraChannels != m_config.extraChannels
+        || next.vsockAllow != m_config.vsockAllow)
         qCInfo(lcNotice) << "reload: channel changes take effect at the next restart";
     qCInfo(lcNotice).noquote() << "configuration reloaded";
 }
@@ -266,8 +284,11 @@ Channel *Agent::createChannel(const ChannelSpec &spec, QString *error)
             *error = QStringLiteral("must specify a path for this channel");
             return nullptr;
         }
-        if (spec.method == QLatin1String("vsock-listen"))
-            return new VsockListenChannel(spec.path);
+        if (spec.method == QLatin1String("vsock-listen")) {
+            auto *channel = new VsockListenChannel(spec.path);
+            channel->setAllowedPeers(m_config.vsockAllow);
+            return channel;
+        }
         return new UnixListenChannel(spec.path);
     }
     *error = QStringLiteral("unsupported channel method/type: %1").arg(spec.method);

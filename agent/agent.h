@@ -67,6 +67,8 @@ private:
     void scheduleRetry(Channel *channel);
     void onChannelFailed(Channel *channel, const QString &reason);
     void onPeerConnected(ChannelPeer *peer);
+    // --vsock-allow=any is worth a warning at start-up when there is a vsock channel.
+    void warnIfVsockOpenToAll();
     void onSignal(int signo);
     void startStatusServer(int activatedFd);
     void reload();

@@ -38,6 +38,7 @@ constexpr int StatusSocketGroupOption = 0x105;
 constexpr int NoAuditOption = 0x106;
 constexpr int AuditIntervalOption = 0x107;
 constexpr int SelfTestOption = 0x108;
+constexpr int VsockAllowOption = 0x109;
 
 // Whole seconds that still fit a millisecond timer.
 constexpr int MaxSeconds = 2147483;
@@ -70,6 +71,7 @@ const option LongOptions[] = {
     {"no-audit", no_argument, nullptr, NoAuditOption},
     {"audit-poll-interval", required_argument, nullptr, AuditIntervalOption},
     {"self-test", no_argument, nullptr, SelfTestOption},
+    {"vsock-allow", required_argument, nullptr, VsockAllowOption},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -263,6 +265,9 @@ QByteArray usageText(const QString &argv0, const QString &defaultConfigPath)
                "                    polls summed up)\n"
                "      --audit-poll-interval=SECONDS\n"
                "                    how often the routine polls are summed up (default 300)\n"
+               "      --vsock-allow=LIST\n"
+               "                    the peers vsock-listen channels accept, by CID: numbers\n"
+               "                    or host (2), local (1), any, comma-separated (default host)\n"
                "      --self-test   check that the agent could start with these options and\n"
                "                    this config (channel, state dir, hook, status socket),\n"
                "                    print a report and exit 0 only if everything passed\n"
@@ -382,6 +387,25 @@ bool readStatusKeys(const KeyFile &file, Config &config, QString *error)
     return true;
 }
 
+bool readVsockAllowKey(const KeyFile &file, Config &config, QString *error)
+{
+    const QString group = QLatin1String(GeneralGroup);
+    const QString key = QStringLiteral("vsock-allow");
+    if (!file.hasKey(group, key))
+        return true;
+    const std::optional<QString> text = file.getString(group, key, error);
+    if (!text)
+        return false;
+    const std::optional<VsockAllowList> allowed = parseVsockAllowList(*text);
+    if (!allowed) {
+        *error = QStringLiteral("Key file contains key \u201C%1\u201D which has a value that cannot be "
+                                "interpreted.").arg(key);
+        return false;
+    }
+    config.vsockAllow = *allowed;
+    return true;
+}
+
 bool readGeneralGroup(const KeyFile &file, ParsedCommandLine &result, QString *error)
 {
     Config &config = result.config;
@@ -403,7 +427,8 @@ bool readGeneralGroup(const KeyFile &file, ParsedCommandLine &result, QString *e
         && readRpcList(file, QStringLiteral("allow-rpcs"), config.allowRpcs, error)
         && readChannels(file, config.extraChannels, error)
         && readSecondsKeys(file, config, error)
-        && readStatusKeys(file, config, error);
+        && readStatusKeys(file, config, error)
+        && readVsockAllowKey(file, config, error);
 }
 
 // A missing file is only an error when -c named it; the default and QGA_CONF are optional.
@@ -498,6 +523,8 @@ private:
                                 .toLocal8Bit());
             }
             return true;
+        case VsockAllowOption:
+            return setVsockAllow(argument);
         case 's':
             return fail("-s/--service is only supported on Windows\n");
         case 'V':
@@ -558,6 +585,20 @@ private:
                             .toLocal8Bit());
         }
         field = seconds;
+        return true;
+    }
+
+    bool setVsockAllow(const char *argument)
+    {
+        const QString text = QString::fromLocal8Bit(argument);
+        const std::optional<VsockAllowList> allowed = parseVsockAllowList(text);
+        if (!allowed) {
+            return fail(QStringLiteral("--vsock-allow: '%1' is not a list of peer CIDs (numbers, host, local or "
+                                       "any, separated by commas)\n")
+                            .arg(text)
+                            .toLocal8Bit());
+        }
+        m_result.config.vsockAllow = *allowed;
         return true;
     }
 
@@ -657,7 +698,52 @@ QByteArray dumpConfig(const Config &config)
         add("status-socket-group", *config.statusSocketGroup);
     if (!config.audit)
         addFlag("audit", false);
+    if (!config.vsockAllow.isDefault())
+        add("vsock-allow", config.vsockAllow.text());
     return out;
+}
+
+QString VsockAllowList::text() const
+{
+    if (any)
+        return QStringLiteral("any");
+    QStringList numbers;
+    for (const quint32 cid : cids)
+        numbers.append(QString::number(cid));
+    return numbers.join(u',');
+}
+
+std::optional<VsockAllowList> parseVsockAllowList(const QString &text)
+{
+    VsockAllowList allowed;
+    allowed.cids.clear();
+    for (const QString &piece : text.split(u',')) {
+        const QString item = piece.trimmed();
+        quint32 cid = 0;
+        if (item == QLatin1String("any")) {
+            allowed.any = true;
+            continue;
+        }
+        if (item == QLatin1String("host")) {
+            cid = VsockAllowList::HostCid;
+        } else if (item == QLatin1String("local")) {
+            cid = VsockAllowList::LocalCid;
+        } else {
+            // Digits only: no sign, no base prefix. 4294967295 is VMADDR_CID_ANY, never a peer.
+            bool ok = !item.isEmpty();
+            for (const QChar c : item)
+                ok = ok && c >= u'0' && c <= u'9';
+            const qulonglong value = ok ? item.toULongLong(&ok) : 0;
+            if (!ok || value >= 0xFFFFFFFFull)
+                return std::nullopt;
+            cid = quint32(value);
+        }
+        if (!allowed.cids.contains(cid))
+            allowed.cids.append(cid);
+    }
+    if (allowed.any)
+        allowed.cids.clear();
+    return allowed;
 }
 
 std::optional<ChannelSpec> parseChannelSpec(const QString &text)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -18,6 +19,29 @@ struct ChannelSpec {
 
     bool operator==(const ChannelSpec &o) const { return method == o.method && path == o.path; }
 };
+
+// The peers a vsock-listen channel accepts, by CID: the host (VMADDR_CID_HOST) unless
+// --vsock-allow or the key vsock-allow= says otherwise.
+struct VsockAllowList {
+    static constexpr quint32 LocalCid = 1;  // VMADDR_CID_LOCAL: the guest itself
+    static constexpr quint32 HostCid = 2;   // VMADDR_CID_HOST
+
+    bool any = false;              // every peer, whatever its CID
+    QList<quint32> cids{HostCid};  // in the order given, each once
+
+    bool allows(quint32 cid) const { return any || cids.contains(cid); }
+    bool isDefault() const { return *this == VsockAllowList(); }
+    // "any" or the CIDs as numbers, e.g. "2,1": what --dump-conf writes, and parses back.
+    QString text() const;
+
+    bool operator==(const VsockAllowList &o) const { return any == o.any && cids == o.cids; }
+    bool operator!=(const VsockAllowList &o) const { return !(*this == o); }
+};
+
+// Parses --vsock-allow: comma-separated CIDs (decimal, up to 4294967294) and the words host (2),
+// local (1) and any; blanks around an item are ignored. nullopt for an empty list, an empty
+// item or anything else.
+std::optional<VsockAllowList> parseVsockAllowList(const QString &text);
 
 struct Config {
     bool daemonize = false;
@@ -47,6 +71,8 @@ struct Config {
     // seconds (unset: 300).
     bool audit = true;
     std::optional<int> auditPollInterval;
+    // Which peers vsock-listen channels (socket-activated ones too) accept.
+    VsockAllowList vsockAllow;
 
     // Where the key file came from, for messages.
     QString configPath;

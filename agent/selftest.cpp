@@ -164,7 +164,12 @@ SelfTestCheck SelfTest::checkChannel(const ChannelSpec &spec) const
         }
         ::close(fd);
         c.passed = true;
-        c.detail = QStringLiteral("vsock sockets available; will listen on CID %1 port %2").arg(address.cid).arg(address.port);
+        const VsockAllowList &allowed = m_config.vsockAllow;
+        const QString peers = allowed.any ? QStringLiteral("from every CID (--vsock-allow=any)")
+                              : allowed.isDefault() ? QStringLiteral("from the host (CID 2) only")
+                                                    : QStringLiteral("from CID %1 only").arg(allowed.text());
+        c.detail = QStringLiteral("vsock sockets available; will listen on CID %1 port %2 and accept connections %3")
+                       .arg(QString::number(address.cid), QString::number(address.port), peers);
         return c;
     }
     c.detail = QStringLiteral("unsupported channel method/type: %1").arg(spec.method);

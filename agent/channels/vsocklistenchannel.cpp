@@ -1,6 +1,7 @@
 #include "vsocklistenchannel.h"
 
 #include "fdstreampeer.h"
+#include "process/logging.h"
 
 #include <QLoggingCategory>
 
@@ -85,6 +86,11 @@ VsockListenChannel::VsockListenChannel(QString address, QObject *parent)
         if (m_notifier)
             m_notifier->setEnabled(true);
     });
+    // Never early, as a coarse timer may be: at most one refusal line a second.
+    m_refusalQuiet.setTimerType(Qt::PreciseTimer);
+    m_refusalQuiet.setSingleShot(true);
+    m_refusalQuiet.setInterval(RefusalLogIntervalMs);
+    connect(&m_refusalQuiet, &QTimer::timeout, this, &VsockListenChannel::logQuietRefusals);
 }
 
 VsockListenChannel::~VsockListenChannel()
@@ -140,6 +146,8 @@ void VsockListenChannel::startAccepting(int fd)
 void VsockListenChannel::close()
 {
     m_acceptPause.stop();
+    logQuietRefusals();
+    m_refusalQuiet.stop();
     m_notifier.reset();
     if (m_listenFd >= 0) {
         ::close(m_listenFd);
@@ -151,7 +159,9 @@ void VsockListenChannel::close()
 void VsockListenChannel::onAcceptable()
 {
     for (;;) {
-        const int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        sockaddr_vm peer{};
+        socklen_t length = sizeof peer;
+        const int fd = ::accept4(m_listenFd, reinterpret_cast<sockaddr *>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
@@ -164,8 +174,49 @@ void VsockListenChannel::onAcceptable()
             m_acceptPause.start();
             return;
         }
+        // An address that is not a vsock one (never seen) counts as not allowed.
+        const bool isVsock = length >= sizeof peer && peer.svm_family == AF_VSOCK;
+        if (!m_allowed.any && (!isVsock || !m_allowed.allows(peer.svm_cid))) {
+            ::close(fd);
+            logRefusal(VsockAddress{isVsock ? peer.svm_cid : VMADDR_CID_ANY, isVsock ? peer.svm_port : 0});
+            continue;
+        }
         addPeer(new FdStreamPeer(fd, nextPeerDescription(), FdStreamPeer::EofMeaning::InputEnded));
     }
+}
+
+QString VsockListenChannel::where() const
+{
+    return method() + u':' + (name().isEmpty() ? path() : name());
+}
+
+// One line for the first refusal, then at most one a second summing up the others: a peer
+// that keeps connecting cannot flood the log.
+void VsockListenChannel::logRefusal(const VsockAddress &peer)
+{
+    if (m_refusalQuiet.isActive()) {
+        ++m_quietRefusals;
+        m_lastRefused = peer;
+        return;
+    }
+    const QString rule = m_allowed.isDefault() ? QStringLiteral("not in --vsock-allow (host only by default)")
+                                               : QStringLiteral("not in --vsock-allow=%1").arg(m_allowed.text());
+    qCWarning(lcSecurity).noquote() << QStringLiteral("refused vsock connection from CID %1 port %2 on %3: %4")
+                                           .arg(QString::number(peer.cid), QString::number(peer.port), where(), rule);
+    m_refusalQuiet.start();
+}
+
+void VsockListenChannel::logQuietRefusals()
+{
+    if (m_quietRefusals == 0)
+        return;
+    qCWarning(lcSecurity).noquote()
+        << QStringLiteral("refused %1 more vsock connection(s) on %2 in the last second, the last from CID %3 port %4")
+               .arg(QString::number(m_quietRefusals), where(), QString::number(m_lastRefused.cid),
+                    QString::number(m_lastRefused.port));
+    m_quietRefusals = 0;
+    if (isListening())
+        m_refusalQuiet.start();
 }
 
 } // namespace qtga

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <sys/time.h>
 
+Q_LOGGING_CATEGORY(lcSecurity, "qtga.security")
+
 namespace qtga::logging {
 
 namespace {
@@ -40,7 +42,8 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
     const bool info = type == QtInfoMsg && context.category;
     const bool audit = info && g_audit.load() && std::strcmp(context.category, "qtga.audit") == 0;
     const bool notice = info && std::strcmp(context.category, "qtga.notice") == 0;
-    if (!important && !audit && !notice && !g_verbose.load())
+    const bool security = type == QtWarningMsg && context.category && std::strcmp(context.category, "qtga.security") == 0;
+    if (!important && !audit && !notice && !security && !g_verbose.load())
         return;
     timeval tv;
     gettimeofday(&tv, nullptr);

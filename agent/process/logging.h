@@ -2,7 +2,13 @@
 // error only unless verbose, to stderr or a log file, and nothing at all while frozen.
 #pragma once
 
+#include <QLoggingCategory>
 #include <QString>
+
+// Warnings about who may reach the agent (refused vsock peers, --vsock-allow=any): always
+// logged, like the audit log and notices, so that an admin sees them without -v. Whoever logs
+// here keeps it from flooding.
+Q_DECLARE_LOGGING_CATEGORY(lcSecurity)
 
 namespace qtga::logging {
 
@@ -12,7 +18,8 @@ bool isVerbose();
 // Opens the log file in append mode (close-on-exec); an empty path means stderr.
 bool openLogFile(const QString &path, QString *error);
 // The audit log (category qtga.audit) is written at info level even without -v, and so are
-// notices (category qtga.notice, shown as level "message": reloads, state dumps).
+// notices (category qtga.notice, shown as level "message": reloads, state dumps) and the
+// warnings of lcSecurity.
 void setAuditEnabled(bool enabled);
 // Frozen filesystems may hold the log file: writing would hang, so logging pauses.
 void setPaused(bool paused);

@@ -128,6 +128,9 @@ private Q_SLOTS:
     void socketActivationByHand_data();
     void socketActivationByHand();
     void socketActivatedVsockFd();
+    void vsockAllowAnyWarns_data();
+    void vsockAllowAnyWarns();
+    void badVsockAllowFatal();
     void severalChannelsAtOnce();
     void retryPathWaitsForSocketDirectory();
 };
@@ -504,6 +507,84 @@ void tst_Channels::socketActivatedVsockFd()
     const QByteArray log = running.process().readAllStandardError();
     QVERIFY2(log.contains("socket-activated channel vsock-listen"), log.constData());
     ::close(fd);
+}
+
+void tst_Channels::vsockAllowAnyWarns_data()
+{
+    QTest::addColumn<bool>("activated");
+    QTest::addColumn<QString>("allow");  // empty: the default
+    QTest::addColumn<bool>("warns");
+    QTest::newRow("-m vsock-listen, any") << false << "any" << true;
+    QTest::newRow("-m vsock-listen, default") << false << QString() << false;
+    QTest::newRow("-m vsock-listen, local") << false << "local" << false;
+    QTest::newRow("socket-activated, any") << true << "any" << true;
+}
+
+void tst_Channels::vsockAllowAnyWarns()
+{
+    QFETCH(bool, activated);
+    QFETCH(QString, allow);
+    QFETCH(bool, warns);
+    // Binding and listening only: nothing here connects.
+    const int fd = ::socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        QSKIP("no AF_VSOCK support on this machine");
+    sockaddr_vm addr{};
+    addr.svm_family = AF_VSOCK;
+    addr.svm_cid = VMADDR_CID_ANY;
+    addr.svm_port = VMADDR_PORT_ANY;
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0 || ::listen(fd, 4) < 0) {
+        ::close(fd);
+        QSKIP("cannot bind a vsock socket here");
+    }
+    socklen_t length = sizeof addr;
+    QVERIFY(::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &length) == 0);
+    AgentProcess agent;
+    // Neither this machine's config file nor its status socket.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QGA_CONF"), agent.dir() + QStringLiteral("/none.conf"));
+    agent.process().setProcessEnvironment(environment);
+    // No -v: the warning is logged at any log level.
+    QStringList arguments{QStringLiteral("-t"), agent.stateDir(), QStringLiteral("--status-socket=")};
+    if (!allow.isEmpty())
+        arguments << QStringLiteral("--vsock-allow=") + allow;
+    if (activated) {
+        startActivated(agent.process(), fd, QStringLiteral("vsock"), arguments);
+    } else {
+        // The port is free again once our socket is closed; the agent binds it itself.
+        ::close(fd);
+        agent.process().start(agentBinary(), QStringList{QStringLiteral("-m"), QStringLiteral("vsock-listen"), QStringLiteral("-p"),
+                                                         QStringLiteral("4294967295:%1").arg(addr.svm_port)}
+                                                 + arguments);
+    }
+    QVERIFY(agent.process().waitForStarted());
+    // (QVERIFY2 would read the output for its message even when the agent runs on.)
+    if (agent.process().waitForFinished(500))
+        QFAIL(agent.standardError().constData());
+    QCOMPARE(agent.stop(SIGTERM), 0);
+    if (activated)
+        ::close(fd);
+    const QByteArray log = agent.standardError();
+    const QByteArray warning = ": warning: --vsock-allow=any: vsock-listen channels accept connections from every CID, "
+                               "not only from the host\n";
+    QCOMPARE(log.contains(warning), warns);
+    if (!warns)
+        QVERIFY2(log.isEmpty(), log.constData());
+}
+
+void tst_Channels::badVsockAllowFatal()
+{
+    // Reported before any channel is opened, so no vsock is needed.
+    AgentProcess agent;
+    QByteArray out, err;
+    QCOMPARE(agent.runToExit({QStringLiteral("-m"), QStringLiteral("vsock-listen"), QStringLiteral("-p"),
+                              QStringLiteral("4294967295:1234"), QStringLiteral("--vsock-allow=host,guests"),
+                              QStringLiteral("-t"), agent.stateDir()},
+                             &out, &err),
+             1);
+    QCOMPARE(err, QByteArray("--vsock-allow: 'host,guests' is not a list of peer CIDs (numbers, host, local or any, "
+                             "separated by commas)\n"));
+    QCOMPARE(out, QByteArray());
 }
 
 void tst_Channels::severalChannelsAtOnce()

@@ -103,6 +103,11 @@ private Q_SLOTS:
     void statusSocket();
     void badStatusSocketModeFatal_data();
     void badStatusSocketModeFatal();
+    void vsockAllow_data();
+    void vsockAllow();
+    void vsockAllowMatchesPeers();
+    void badVsockAllowFatal_data();
+    void badVsockAllowFatal();
     void applyDefaults_data();
     void applyDefaults();
     void dumpConfig_data();
@@ -284,6 +289,7 @@ void TestConfig::helpNamesEveryOption_data()
         "-D, --dump-conf", "-r, --retry-path", "--channel=METHOD:PATH", "-h, --help",
         "--fsfreeze-hook-timeout=SECONDS", "--fsfreeze-watchdog=SECONDS",
         "--status-socket=PATH", "--status-socket-mode=MODE", "--status-socket-group=GROUP", "/run/qtga/status.sock",
+        "--vsock-allow=LIST",
         "Usage: qtga-agent ", "/etc/qemu/fsfreeze-hook", "/var/run/qemu-ga.pid",
     };
     for (const char *name : names)
@@ -729,6 +735,125 @@ void TestConfig::badStatusSocketModeFatal()
     QCOMPARE(parsed.errorOutput, QString::fromUtf8(message).arg(path).toLocal8Bit());
 }
 
+void TestConfig::vsockAllow_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("expected");  // VsockAllowList::text()
+
+    QTest::newRow("default: the host") << QByteArray() << QStringList{} << "2";
+    QTest::newRow("numbers") << QByteArray() << QStringList{"--vsock-allow=2,1"} << "2,1";
+    QTest::newRow("separate argument") << QByteArray() << QStringList{"--vsock-allow", "3"} << "3";
+    QTest::newRow("host and local") << QByteArray() << QStringList{"--vsock-allow=host,local"} << "2,1";
+    QTest::newRow("local only") << QByteArray() << QStringList{"--vsock-allow=local"} << "1";
+    QTest::newRow("host is the default") << QByteArray() << QStringList{"--vsock-allow=host"} << "2";
+    QTest::newRow("any") << QByteArray() << QStringList{"--vsock-allow=any"} << "any";
+    QTest::newRow("any wins over CIDs") << QByteArray() << QStringList{"--vsock-allow=3,any,local"} << "any";
+    QTest::newRow("blanks around items") << QByteArray() << QStringList{"--vsock-allow= 3 , host"} << "3,2";
+    QTest::newRow("each CID once") << QByteArray() << QStringList{"--vsock-allow=2,host,5,2"} << "2,5";
+    QTest::newRow("zero and the largest") << QByteArray() << QStringList{"--vsock-allow=0,4294967294"}
+                                          << "0,4294967294";
+    QTest::newRow("leading zeros") << QByteArray() << QStringList{"--vsock-allow=007"} << "7";
+    QTest::newRow("file") << QByteArray("[general]\nvsock-allow=local\n") << QStringList{} << "1";
+    QTest::newRow("file with blanks") << QByteArray("[general]\nvsock-allow = 3, host \n") << QStringList{} << "3,2";
+    QTest::newRow("file any") << QByteArray("[general]\nvsock-allow=any\n") << QStringList{} << "any";
+    QTest::newRow("option beats file") << QByteArray("[general]\nvsock-allow=any\n")
+                                       << QStringList{"--vsock-allow=local"} << "1";
+    QTest::newRow("last option wins") << QByteArray() << QStringList{"--vsock-allow=any", "--vsock-allow=5"} << "5";
+    QTest::newRow("outside [general] ignored") << QByteArray("[other]\nvsock-allow=any\n") << QStringList{} << "2";
+}
+
+void TestConfig::vsockAllow()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QStringList, options);
+    QFETCH(QString, expected);
+
+    const ParsedCommandLine parsed = parseWithFile(file, options);
+    QCOMPARE(parsed.action, StartupAction::Run);
+    QCOMPARE(parsed.errorOutput, QByteArray());
+    QCOMPARE(parsed.config.vsockAllow.text(), expected);
+    QCOMPARE(parsed.config.vsockAllow.isDefault(), expected == QLatin1String("2"));
+    // What --dump-conf writes reads back as the same list.
+    const std::optional<VsockAllowList> reread = parseVsockAllowList(parsed.config.vsockAllow.text());
+    QVERIFY(reread.has_value());
+    QVERIFY(*reread == parsed.config.vsockAllow);
+}
+
+void TestConfig::vsockAllowMatchesPeers()
+{
+    const VsockAllowList byDefault;
+    QVERIFY(byDefault.allows(2));
+    QVERIFY(!byDefault.allows(1));
+    QVERIFY(!byDefault.allows(0));
+    QVERIFY(!byDefault.allows(3));
+    QVERIFY(!byDefault.allows(0xFFFFFFFFu));
+
+    const std::optional<VsockAllowList> local = parseVsockAllowList(QStringLiteral("local,7"));
+    QVERIFY(local.has_value());
+    QVERIFY(!local->any);
+    QVERIFY(local->allows(1));
+    QVERIFY(local->allows(7));
+    QVERIFY(!local->allows(2));
+
+    const std::optional<VsockAllowList> any = parseVsockAllowList(QStringLiteral("any"));
+    QVERIFY(any.has_value());
+    QVERIFY(any->any);
+    for (const quint32 cid : {0u, 1u, 2u, 3u, 1234u, 0xFFFFFFFEu})
+        QVERIFY(any->allows(cid));
+}
+
+void TestConfig::badVsockAllowFatal_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QByteArray>("message");
+
+    const auto optionError = [](const char *value) {
+        return QByteArray("--vsock-allow: '") + value
+            + "' is not a list of peer CIDs (numbers, host, local or any, separated by commas)\n";
+    };
+    const QByteArray fileError = "error loading configuration from path: %1, Key file contains key "
+                                 "\u201Cvsock-allow\u201D which has a value that cannot be interpreted.\n";
+    QTest::newRow("empty") << QByteArray() << "--vsock-allow=" << optionError("");
+    QTest::newRow("empty item") << QByteArray() << "--vsock-allow=2,,1" << optionError("2,,1");
+    QTest::newRow("trailing comma") << QByteArray() << "--vsock-allow=2," << optionError("2,");
+    QTest::newRow("unknown word") << QByteArray() << "--vsock-allow=guests" << optionError("guests");
+    QTest::newRow("words are lower case") << QByteArray() << "--vsock-allow=Host" << optionError("Host");
+    QTest::newRow("negative") << QByteArray() << "--vsock-allow=-1" << optionError("-1");
+    QTest::newRow("sign") << QByteArray() << "--vsock-allow=+2" << optionError("+2");
+    QTest::newRow("hex") << QByteArray() << "--vsock-allow=0x2" << optionError("0x2");
+    QTest::newRow("VMADDR_CID_ANY is no peer") << QByteArray() << "--vsock-allow=4294967295"
+                                               << optionError("4294967295");
+    QTest::newRow("too big") << QByteArray() << "--vsock-allow=99999999999" << optionError("99999999999");
+    QTest::newRow("blank separated") << QByteArray() << "--vsock-allow=2 1" << optionError("2 1");
+    QTest::newRow("a port is not a CID") << QByteArray() << "--vsock-allow=2:1234" << optionError("2:1234");
+    QTest::newRow("in the file") << QByteArray("[general]\nvsock-allow=host;local\n") << QString() << fileError;
+    QTest::newRow("empty in the file") << QByteArray("[general]\nvsock-allow=\n") << QString() << fileError;
+    // A bad key is fatal even when the option would replace it, as for every key.
+    QTest::newRow("in the file, option given") << QByteArray("[general]\nvsock-allow=nobody\n")
+                                               << "--vsock-allow=host" << fileError;
+}
+
+void TestConfig::badVsockAllowFatal()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QString, option);
+    QFETCH(QByteArray, message);
+
+    const QString path = writeFile(QStringLiteral("vsock.conf"), file);
+    QStringList arguments{QStringLiteral("qtga-agent")};
+    if (!option.isEmpty())
+        arguments << option;
+    arguments << QStringLiteral("-D");
+    const ParsedCommandLine parsed = parseCommandLine(arguments, path);
+    QCOMPARE(parsed.action, StartupAction::Exit);
+    QCOMPARE(parsed.exitCode, 1);
+    const QString expected = message.contains("%1") ? QString::fromUtf8(message).arg(path) : QString::fromUtf8(message);
+    QCOMPARE(parsed.errorOutput, expected.toLocal8Bit());
+    QCOMPARE(parsed.output, QByteArray());
+}
+
 void TestConfig::applyDefaults_data()
 {
     QTest::addColumn<QString>("method");
@@ -822,6 +947,22 @@ void TestConfig::dumpConfig_data()
         << QByteArray("[general]\ndaemon=false\nmethod=unix-listen\npidfile=/var/run/qemu-ga.pid\n"
                       "statedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\n"
                       "allow-rpcs=\nstatus-socket=none\nstatus-socket-mode=0666\nstatus-socket-group=users\n");
+    QTest::newRow("vsock-allow")
+        << QByteArray() << QStringList{"-m", "vsock-listen", "-p", "4294967295:1234", "--vsock-allow=local, 3"}
+        << QByteArray("[general]\ndaemon=false\nmethod=vsock-listen\npath=4294967295:1234\n"
+                      "pidfile=/var/run/qemu-ga.pid\nstatedir=/var/run\nverbose=false\nretry-path=false\n"
+                      "block-rpcs=\nallow-rpcs=\nvsock-allow=1,3\n");
+    QTest::newRow("vsock-allow any from the file, after audit")
+        << QByteArray("[general]\nvsock-allow=any\naudit=false\n") << QStringList{"-m", "unix-listen"}
+        << QByteArray("[general]\ndaemon=false\nmethod=unix-listen\npidfile=/var/run/qemu-ga.pid\n"
+                      "statedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\n"
+                      "allow-rpcs=\naudit=false\nvsock-allow=any\n");
+    // The default is not written, however it was given.
+    QTest::newRow("vsock-allow host")
+        << QByteArray("[general]\nvsock-allow=2\n") << QStringList{"-m", "unix-listen", "--vsock-allow=host"}
+        << QByteArray("[general]\ndaemon=false\nmethod=unix-listen\npidfile=/var/run/qemu-ga.pid\n"
+                      "statedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\n"
+                      "allow-rpcs=\n");
     QTest::newRow("escapes")
         << QByteArray("[general]\nlogfile=\\s\\slead\\ttab\n")
         << QStringList{"-f", " \t\n\r x\ty ", "-t", "a\\b\nc\rd", "-b", " x, y"}

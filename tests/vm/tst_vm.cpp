@@ -105,6 +105,8 @@ private Q_SLOTS:
     void isaSerialProtocol();
     void vsockFromGuest();
     void vsockSocketActivation();
+    void vsockRefusesGuestByDefault();
+    void vsockAllowFromConfigFile();
     void freeze();
     void freezeCyclesWithLogOnFrozenDisk();
     void fstrim();
@@ -126,6 +128,11 @@ private:
     // -t /run/<name> (created), and for qtga a status socket of its own: several agents run
     // side by side in the guest.
     QStringList sideAgentArguments(const QString &binary, const QString &name);
+    // The guest itself (CID 1, what vsock-call connects from) among the peers qtga accepts on
+    // vsock; nothing for qemu-ga, which accepts every peer.
+    QStringList allowLocalVsock() const;
+    // Runs the guest tool's vsock-call on `port` with `requests` (shell-quoted already).
+    ShellResult vsockCall(int port, const QByteArray &requests);
     // Starts the agent under test on virtio-serial and syncs the host connection with it.
     bool startMainAgent(QString *error);
     // guest-sync-delimited with 0xFF: drops whatever came before the 0xFF (appended to
@@ -262,6 +269,16 @@ QStringList tst_Vm::sideAgentArguments(const QString &binary, const QString &nam
     if (QFileInfo(binary).fileName() == QLatin1String("qtga-agent"))
         arguments << QStringLiteral("--status-socket") << dir + QStringLiteral("/status.sock");
     return arguments;
+}
+
+QStringList tst_Vm::allowLocalVsock() const
+{
+    return isQtga() ? QStringList{QStringLiteral("--vsock-allow=local")} : QStringList{};
+}
+
+ShellResult tst_Vm::vsockCall(int port, const QByteArray &requests)
+{
+    return m_vm->shell(shellQuote(m_guestTool) + " vsock-call " + QByteArray::number(port) + ' ' + requests);
 }
 
 bool tst_Vm::startMainAgent(QString *error)
@@ -616,10 +633,10 @@ void tst_Vm::vsockFromGuest()
     GuestAgent agent(*m_vm, m_agentBinary, QStringLiteral("agent-vsock"));
     QString error;
     QVERIFY2(agent.start(QStringList{QStringLiteral("-m"), QStringLiteral("vsock-listen"), QStringLiteral("-p"), QStringLiteral("4294967295:5000")}
-                             + sideAgentArguments(m_agentBinary, QStringLiteral("agent-vsock")), &error),
+                             + allowLocalVsock() + sideAgentArguments(m_agentBinary, QStringLiteral("agent-vsock")), &error),
              qPrintable(error));
-    const ShellResult result = m_vm->shell(shellQuote(m_guestTool) + " vsock-call 5000"
-        " '\\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":4242}}'"
+    const ShellResult result = vsockCall(5000,
+        "'\\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":4242}}'"
         " '{\"execute\":\"guest-info\"}' '{\"execute\":\"guest-get-host-name\"}'");
     QVERIFY2(result.ok(), (result.output + agent.log()).constData());
     const QList<QByteArray> lines = result.output.trimmed().split('\n');
@@ -635,16 +652,97 @@ void tst_Vm::vsockSocketActivation()
     // ignored then (the main agent owns the virtio-serial port, so using it would fail).
     GuestAgent agent(*m_vm, m_agentBinary, QStringLiteral("agent-activated"));
     QString error;
-    QVERIFY2(agent.start(sideAgentArguments(m_agentBinary, QStringLiteral("agent-activated")), &error,
+    QVERIFY2(agent.start(allowLocalVsock() + sideAgentArguments(m_agentBinary, QStringLiteral("agent-activated")), &error,
                          QString::fromUtf8(shellQuote(m_guestTool)) + QStringLiteral(" listen-vsock 5001")),
              qPrintable(error));
-    const ShellResult result = m_vm->shell(shellQuote(m_guestTool) + " vsock-call 5001"
-        " '\\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":5151}}' '{\"execute\":\"guest-ping\"}'");
+    const ShellResult result = vsockCall(5001,
+        "'\\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":5151}}' '{\"execute\":\"guest-ping\"}'");
     QVERIFY2(result.ok(), (result.output + agent.log()).constData());
     QCOMPARE(result.output.trimmed(), QByteArray("\\xff{\"return\": 5151}\n{\"return\": {}}"));
     // The agent is the launcher's process (exec, same pid) and listens on the passed socket.
     QVERIFY(agent.isAlive());
     QVERIFY(m_vm->shell("readlink /proc/" + QByteArray::number(agent.pid()) + "/fd/3").output.contains("socket:"));
+}
+
+void tst_Vm::vsockRefusesGuestByDefault()
+{
+    if (!isQtga())
+        QSKIP("qemu-ga accepts every vsock peer");
+    // No --vsock-allow and no -v: only the host may connect, and the refusals are logged anyway.
+    GuestAgent agent(*m_vm, m_agentBinary, QStringLiteral("agent-vsock-refuses"));
+    QString error;
+    QVERIFY2(agent.start(QStringList{QStringLiteral("-m"), QStringLiteral("vsock-listen"), QStringLiteral("-p"), QStringLiteral("4294967295:5002")}
+                             + sideAgentArguments(m_agentBinary, QStringLiteral("agent-vsock-refuses")), &error),
+             qPrintable(error));
+    const ShellResult refused = vsockCall(5002, "'{\"execute\":\"guest-ping\"}'");
+    // Connected (the kernel completes the handshake before accept), then closed unanswered.
+    QVERIFY2(refused.completed && refused.status == 1, (refused.output + agent.log()).constData());
+    QVERIFY2(refused.output.contains("no response to request 1"), refused.output.constData());
+    QVERIFY2(!refused.output.contains("return"), refused.output.constData());
+    static const QRegularExpression line(QStringLiteral(
+        "^\\d+\\.\\d{6}: warning: refused vsock connection from CID 1 port \\d+ on vsock-listen:4294967295:5002: "
+        "not in --vsock-allow \\(host only by default\\)$"), QRegularExpression::MultilineOption);
+    QVERIFY2(QTest::qWaitFor([&] { return line.match(QString::fromUtf8(agent.log())).hasMatch(); }, 10000),
+             agent.log().constData());
+
+    // A burst: one line, then the rest summed up a second later, never a line per connection.
+    constexpr int Burst = 10;
+    m_vm->shell("sleep 2");  // the quiet second after the first line is over
+    QElapsedTimer clock;
+    clock.start();
+    const ShellResult burst = m_vm->shell("for i in $(seq " + QByteArray::number(Burst) + "); do " + shellQuote(m_guestTool)
+                                          + " vsock-call 5002 '{\"execute\":\"guest-ping\"}' 2>&1; done | grep -c 'no response'", 60000);
+    const qint64 burstMs = clock.elapsed();
+    QCOMPARE(burst.output.trimmed(), QByteArray::number(Burst));
+    m_vm->shell("sleep 2");  // the summary of the last quiet second
+    const QByteArray log = agent.log();
+    static const QRegularExpression single(QStringLiteral("warning: refused vsock connection from CID 1 port \\d+ on "));
+    static const QRegularExpression summary(QStringLiteral(
+        "warning: refused (\\d+) more vsock connection\\(s\\) on vsock-listen:4294967295:5002 in the last second, "
+        "the last from CID 1 port \\d+"));
+    int lines = 0;
+    int counted = 0;
+    for (const QByteArray &l : log.split('\n')) {
+        const QString text = QString::fromUtf8(l);
+        if (single.match(text).hasMatch()) {
+            ++lines;
+            ++counted;
+        } else if (const QRegularExpressionMatch m = summary.match(text); m.hasMatch()) {
+            ++lines;
+            counted += m.captured(1).toInt();
+        } else if (!l.trimmed().isEmpty()) {
+            QFAIL(qPrintable(QStringLiteral("unexpected log line: ") + text));
+        }
+    }
+    // Every refusal is accounted for, in at most about one line a second.
+    QCOMPARE(counted, 1 + Burst);
+    QVERIFY2(lines >= 2 && lines <= 1 + 2 + int(burstMs / 1000), log.constData());
+    m_report << QStringLiteral("vsock: %1 refused connections in %2 ms logged in %3 lines").arg(1 + Burst).arg(burstMs).arg(lines);
+    QVERIFY(agent.isAlive());
+}
+
+void tst_Vm::vsockAllowFromConfigFile()
+{
+    if (!isQtga())
+        QSKIP("qemu-ga has no vsock-allow key");
+    // The key in the config file instead of the option, with blanks and a CID besides local.
+    const QString name = QStringLiteral("agent-vsock-conf");
+    const QStringList side = sideAgentArguments(m_agentBinary, name);
+    const QString config = QStringLiteral("/run/") + name + QStringLiteral("/qemu-ga.conf");
+    QVERIFY(m_vm->shell("printf '[general]\\nmethod=vsock-listen\\npath=4294967295:5003\\nvsock-allow = 3, local\\n' > "
+                        + shellQuote(config)).ok());
+    GuestAgent agent(*m_vm, m_agentBinary, name);
+    QString error;
+    QVERIFY2(agent.start(QStringList{QStringLiteral("-c"), config} + side, &error), qPrintable(error));
+    const ShellResult result = vsockCall(5003,
+        "'\\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":5353}}' '{\"execute\":\"guest-ping\"}'");
+    QVERIFY2(result.ok(), (result.output + agent.log()).constData());
+    QCOMPARE(result.output.trimmed(), QByteArray("\\xff{\"return\": 5353}\n{\"return\": {}}"));
+    QVERIFY(agent.isAlive());
+    QVERIFY2(!agent.log().contains("refused"), agent.log().constData());
+    // And --dump-conf says what it read.
+    const QByteArray dump = guest(shellQuote(m_agentBinary) + " -c " + shellQuote(config) + " --dump-conf");
+    QVERIFY2(dump.contains("\nvsock-allow=3,1"), dump.constData());
 }
 
 void tst_Vm::freeze()
