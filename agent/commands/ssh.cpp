@@ -218,8 +218,9 @@ std::optional<QByteArrayList> readKeys(const User &user, int sshFd, Failure *fai
         return std::nullopt;
     }
     if (S_ISDIR(st.st_mode)) {
-        // Harmless to read, and failing as it always has.
-        *failure = Failure{EISDIR, "Failed to read from file " + quoted(path) + ": " + strerrorText(EISDIR), false};
+        // Harmless to read, and failing as in qemu-ga, where GLib reads what is not a regular
+        // file through stdio.
+        *failure = Failure{EISDIR, "Error reading file " + quoted(path) + ": " + strerrorText(EISDIR), false};
         return std::nullopt;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -357,8 +358,11 @@ bool writeKeys(const User &user, int sshFd, const QByteArrayList &lines, QByteAr
         *error = std::move(message);
         return false;
     };
-    if (!writeAll(fd, contents) || ::fsync(fd) < 0)
-        return fail("failed to write to '" + path + "': Failed to write file " + quoted(temp) + ": " + strerrorText(errno));
+    // g_file_set_contents()'s texts.
+    if (!writeAll(fd, contents))
+        return fail("failed to write to '" + path + "': Failed to write file " + quoted(temp) + ": write() failed: " + strerrorText(errno));
+    if (::fsync(fd) < 0)
+        return fail("failed to write to '" + path + "': Failed to write file " + quoted(temp) + ": fsync() failed: " + strerrorText(errno));
     // qemu-ga's texts, "directory" included, although this is the file.
     if (::fchown(fd, user.uid, user.gid) < 0)
         return fail("failed to set ownership of directory '" + path + "': " + strerrorText(errno));
@@ -366,7 +370,7 @@ bool writeKeys(const User &user, int sshFd, const QByteArrayList &lines, QByteAr
         return fail("failed to set permissions of '" + path + "': " + strerrorText(errno));
     if (::renameat(sshFd, name.constData(), sshFd, "authorized_keys") < 0) {
         return fail("failed to write to '" + path + "': Failed to rename file " + quoted(temp) + " to " + quoted(path)
-                    + ": " + strerrorText(errno));
+                    + ": g_rename() failed: " + strerrorText(errno));
     }
     ::close(fd);
     return true;

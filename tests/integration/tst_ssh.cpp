@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void keysCheckedBeforeUser_data();
     void keysCheckedBeforeUser();
     void unknownUser();
+    void keysFileIsADirectory();
 
     // A user must not make the agent (root) read or write outside ~/.ssh, nor hang it.
     void symlinkedKeysFileIsNotFollowed_data();
@@ -383,6 +385,22 @@ void tst_Ssh::unknownUser()
             args.insert("keys", QJsonArray{"k"});
         QCOMPARE(call(m_client, command, args).error(), QStringLiteral("failed to lookup user 'qtga-no-such-user': Success"));
     }
+}
+
+// qemu-ga's texts (GLib's) for a directory in the file's place: reading fails, and add, which
+// then starts afresh, cannot rename its new file over the directory.
+void tst_Ssh::keysFileIsADirectory()
+{
+    QVERIFY(QDir().mkpath(keysPath()));
+    QCOMPARE(call(m_client, "guest-ssh-get-authorized-keys", {{"username", m_user}}).error(),
+             readError(QStringLiteral("Error reading file \u201C%1\u201D: Is a directory").arg(keysPath())));
+    const QRegularExpression renameFailed(
+        QStringLiteral("^failed to write to '%1': Failed to rename file \u201C%2\\.[A-Za-z0-9]{6}\u201D to \u201C%2\u201D: "
+                       "g_rename\\(\\) failed: Is a directory$")
+            .arg(QRegularExpression::escape(keysPath()), QRegularExpression::escape(keysPath())));
+    const QString error = add({NewKey}).error();
+    QVERIFY2(renameFailed.match(error).hasMatch(), qPrintable(error));
+    QCOMPARE(QDir(sshDir()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{"authorized_keys"});
 }
 
 // ~/.ssh/authorized_keys -> a root-only file: reading it would copy root's secret into a file the
