@@ -91,6 +91,22 @@ bool writeAll(int fd, const QByteArray &data)
 }
 
 
+// Until the agent has made the line raw, the tty echoes what we write: keeps asking until a
+// clean guest-sync-delimited answer arrives.
+bool syncOnPty(int master, QByteArray &buffer)
+{
+    for (int id = 1; id < 50; ++id) {
+        if (!writeAll(master, syncDelimited(id)))
+            return false;
+        const QByteArray expected = "\xff{\"return\": " + QByteArray::number(id) + "}\n";
+        for (QByteArray line = readLineFrom(master, buffer, 200); !line.isEmpty(); line = readLineFrom(master, buffer, 200)) {
+            if (line.endsWith(expected))
+                return true;
+        }
+    }
+    return false;
+}
+
 // Starts the agent with `fd` as its fd 3 and LISTEN_PID set to the agent's own pid (the shell
 // execs the agent, keeping its pid).
 void startActivated(QProcess &process, int fd, const QString &fdNames, const QStringList &arguments,
@@ -147,17 +163,7 @@ void tst_Channels::isaSerialOnPseudoTerminal()
     QVERIFY(agent.process().waitForStarted());
     // Our slave end stays open until the agent has the port, as a real port always exists.
     QByteArray buffer;
-    // Until the agent has made the line raw, the tty echoes what we write; keep asking until a
-    // clean sync-delimited answer arrives.
-    bool synced = false;
-    for (int id = 1; id < 50 && !synced; ++id) {
-        QVERIFY(writeAll(master, syncDelimited(id)));
-        const QByteArray expected = "\xff{\"return\": " + QByteArray::number(id) + "}\n";
-        for (QByteArray line = readLineFrom(master, buffer, 200); !line.isEmpty() && !synced;
-             line = readLineFrom(master, buffer, 200))
-            synced = line.endsWith(expected);
-    }
-    QVERIFY(synced);
+    QVERIFY(syncOnPty(master, buffer));
     ::close(slave);
     buffer.clear();
     // Ctrl-C, XON and a carriage return must reach the parser untouched: no signal, no flow
@@ -191,15 +197,7 @@ void tst_Channels::isaSerialLargeAnswersToASlowReader()
                                           QString::fromLocal8Bit(name), QStringLiteral("-t"), agent.stateDir(), QStringLiteral("-v")});
     QVERIFY(agent.process().waitForStarted());
     QByteArray buffer;
-    bool synced = false;
-    for (int id = 1; id < 50 && !synced; ++id) {
-        QVERIFY(writeAll(master, syncDelimited(id)));
-        const QByteArray expected = "\xff{\"return\": " + QByteArray::number(id) + "}\n";
-        for (QByteArray line = readLineFrom(master, buffer, 200); !line.isEmpty() && !synced;
-             line = readLineFrom(master, buffer, 200))
-            synced = line.endsWith(expected);
-    }
-    QVERIFY(synced);
+    QVERIFY(syncOnPty(master, buffer));
     ::close(slave);
     buffer.clear();
 
