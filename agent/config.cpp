@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "keyfile.h"
+#include "printable.h"
 #include "qtga_version.h"
 #include "statusprotocol.h"
 
@@ -132,9 +133,10 @@ private:
     std::vector<char *> m_pointers;
 };
 
+// The method comes from the config file or the command line: shown on one line whatever it holds.
 QString unsupportedChannelText(const QString &method)
 {
-    return QStringLiteral("unsupported channel method/type: %1").arg(method);
+    return QStringLiteral("unsupported channel method/type: %1").arg(printable(method));
 }
 
 QString channelSpecText(const ChannelSpec &spec)
