@@ -543,6 +543,12 @@ private:
 
     bool addChannel(const QString &text)
     {
+        // The channels key separates channels with commas, so --dump-conf could not write one.
+        if (text.contains(u',')) {
+            return fail(QStringLiteral("--channel: '%1': a channel path cannot contain ','\n")
+                            .arg(printable(text))
+                            .toLocal8Bit());
+        }
         const std::optional<ChannelSpec> spec = parseChannelSpec(text);
         if (!spec)
             return fail(unsupportedChannelText(text.section(u':', 0, 0)).toLocal8Bit() + '\n');

@@ -595,6 +595,9 @@ void TestConfig::badChannelFatal_data()
                                << QByteArray("unsupported channel method/type: \n");
     QTest::newRow("path only") << "--channel=/dev/x"
                                << QByteArray("unsupported channel method/type: /dev/x\n");
+    // The channels key separates channels with commas: --dump-conf could not write this one.
+    QTest::newRow("comma") << "--channel=unix-listen:/run/a,b.sock"
+                           << QByteArray("--channel: 'unix-listen:/run/a,b.sock': a channel path cannot contain ','\n");
 }
 
 void TestConfig::badChannelFatal()
