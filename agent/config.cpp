@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "keyfile.h"
+#include "printable.h"
 #include "qtga_version.h"
 #include "statusprotocol.h"
 
@@ -134,9 +135,10 @@ private:
     std::vector<char *> m_pointers;
 };
 
+// The method comes from the config file or the command line: shown on one line whatever it holds.
 QString unsupportedChannelText(const QString &method)
 {
-    return QStringLiteral("unsupported channel method/type: %1").arg(method);
+    return QStringLiteral("unsupported channel method/type: %1").arg(printable(method));
 }
 
 QString channelSpecText(const ChannelSpec &spec)
@@ -568,6 +570,12 @@ private:
 
     bool addChannel(const QString &text)
     {
+        // The channels key separates channels with commas, so --dump-conf could not write one.
+        if (text.contains(u',')) {
+            return fail(QStringLiteral("--channel: '%1': a channel path cannot contain ','\n")
+                            .arg(printable(text))
+                            .toLocal8Bit());
+        }
         const std::optional<ChannelSpec> spec = parseChannelSpec(text);
         if (!spec)
             return fail(unsupportedChannelText(text.section(u':', 0, 0)).toLocal8Bit() + '\n');

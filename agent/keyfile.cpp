@@ -1,5 +1,7 @@
 #include "keyfile.h"
 
+#include "printable.h"
+
 #include <QFile>
 
 #include <cctype>
@@ -19,14 +21,16 @@ void setError(QString *error, const QString &text)
         *error = text;
 }
 
+// Quoted as GLib quotes in its messages, with control characters shown as qemu-ga's log shows
+// them: a message stays on one line whatever the file holds.
 QString quoted(const QByteArray &text)
 {
-    return u'\u201c' + QString::fromUtf8(text) + u'\u201d';
+    return u'\u201c' + printable(QString::fromUtf8(text)) + u'\u201d';
 }
 
 QString quoted(const QString &text)
 {
-    return u'\u201c' + text + u'\u201d';
+    return u'\u201c' + printable(text) + u'\u201d';
 }
 
 QString strerrorText(int errnum)
@@ -34,9 +38,10 @@ QString strerrorText(int errnum)
     return QString::fromLocal8Bit(std::strerror(errnum));
 }
 
+// g_ascii_isspace(): not the vertical tab, which GLib's table leaves out.
 bool isAsciiSpace(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
 QByteArray withoutLeadingSpace(const QByteArray &text)
@@ -162,7 +167,7 @@ private:
     bool startGroup(const QByteArray &name, QString *error)
     {
         if (!isValidGroupName(name)) {
-            setError(error, QStringLiteral("Invalid group name: %1").arg(QString::fromUtf8(name)));
+            setError(error, QStringLiteral("Invalid group name: %1").arg(printable(QString::fromUtf8(name))));
             return false;
         }
         // A group named twice is one group, later keys overriding earlier ones.
@@ -182,7 +187,7 @@ private:
         }
         const QByteArray key = withoutTrailingSpace(keyPart);
         if (!isValidKeyName(key)) {
-            setError(error, QStringLiteral("Invalid key name: %1").arg(QString::fromUtf8(key)));
+            setError(error, QStringLiteral("Invalid key name: %1").arg(printable(QString::fromUtf8(key))));
             return false;
         }
         entries[m_currentGroup].insert(key, withoutLeadingSpace(valuePart));

@@ -1,8 +1,12 @@
 #include "statusprotocol.h"
 
+#include "printable.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <limits>
 
 namespace qtga::status {
 
@@ -110,31 +114,43 @@ public:
         }
         return qint64(d);
     }
+    // A number that fits an int (ids, client counts).
+    int smallNumber(const QJsonObject &o, const char *key)
+    {
+        const qint64 n = number(o, key);
+        if (n > std::numeric_limits<int>::max()) {
+            fail(QStringLiteral("member '%1' is out of range").arg(QLatin1String(key)));
+            return 0;
+        }
+        return int(n);
+    }
     // A time or null.
     QDateTime time(const QJsonObject &o, const char *key)
     {
         const QJsonValue v = o.value(QLatin1String(key));
         if (v.isNull())
             return QDateTime();
-        QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
-        if (!v.isString() || !t.isValid())
+        const QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs).toUTC();
+        // Only a time the writer can write back: ISO 8601 has no year 10000 (which a time
+        // with an offset in 9999 may be in UTC).
+        if (!v.isString() || !t.isValid() || t.toString(Qt::ISODateWithMs).isEmpty())
             fail(QStringLiteral("member '%1' is not a time").arg(QLatin1String(key)));
-        return t.toUTC();
+        return t;
     }
 
     ChannelStatus channel(const QJsonObject &o)
     {
         ChannelStatus c;
-        c.id = int(number(o, "id"));
+        c.id = smallNumber(o, "id");
         c.method = string(o, "method");
         c.path = string(o, "path");
         c.name = string(o, "name");
         const QString state = string(o, "state");
         const std::optional<ChannelState> parsed = channelStateFromName(state);
         if (!parsed)
-            fail(QStringLiteral("unknown channel state '%1'").arg(state));
+            fail(QStringLiteral("unknown channel state '%1'").arg(printable(state)));
         c.state = parsed.value_or(ChannelState::Error);
-        c.clients = int(number(o, "clients"));
+        c.clients = smallNumber(o, "clients");
         return c;
     }
 
@@ -144,7 +160,7 @@ public:
         r.name = string(o, "name");
         const QString outcome = string(o, "outcome");
         if (outcome != QLatin1String("ok") && outcome != QLatin1String("error"))
-            fail(QStringLiteral("unknown outcome '%1'").arg(outcome));
+            fail(QStringLiteral("unknown outcome '%1'").arg(printable(outcome)));
         r.succeeded = outcome == QLatin1String("ok");
         r.durationMicros = number(o, "duration-us");
         r.finished = time(o, "time");
@@ -161,7 +177,7 @@ public:
     AgentStatus snapshot(const QJsonObject &o)
     {
         AgentStatus s;
-        const int protocol = int(number(o, "protocol"));
+        const int protocol = smallNumber(o, "protocol");
         if (ok() && protocol != ProtocolVersion)
             fail(QStringLiteral("unsupported protocol version %1").arg(protocol));
         const QJsonObject agent = object(o, "agent");

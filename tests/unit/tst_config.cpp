@@ -501,6 +501,18 @@ void TestConfig::badFileFatal_data()
                                              << QStringLiteral("Key file contains line \u201c  x "
                                                                "\u201d which is not a key-value "
                                                                "pair, group, or comment");
+    // Control characters in a message are shown as qemu-ga's log shows them: one line whatever
+    // the file holds.
+    QTest::newRow("carriage return in a line") << QByteArray("[general]\nmethod=unix-listen\n  x\ry \r")
+                                               << QStringLiteral("Key file contains line \u201c  x\\u000dy "
+                                                                 "\\u000d\u201d which is not a key-value pair, "
+                                                                 "group, or comment");
+    QTest::newRow("vertical tab before a group") << QByteArray("\v[general]\n")
+                                                 << QStringLiteral("Key file contains line \u201c\\u000b[general]"
+                                                                   "\u201d which is not a key-value pair, group, "
+                                                                   "or comment");
+    QTest::newRow("escape in a group name") << QByteArray("[gen\x1b[2Jeral]\n")
+                                            << QStringLiteral("Invalid group name: gen\\u001b[2Jeral");
     QTest::newRow("no group") << QByteArray("method=x\n[general]\n")
                               << QStringLiteral("Key file does not start with a group");
     QTest::newRow("bad group") << QByteArray("[gen[eral]\n")
@@ -509,6 +521,9 @@ void TestConfig::badFileFatal_data()
                              << QStringLiteral("Invalid key name: a]b");
     QTest::newRow("bad channel") << QByteArray("[general]\nchannels=unix-listen:/s,serial:/x\n")
                                  << QStringLiteral("unsupported channel method/type: serial");
+    QTest::newRow("bad channel with a line break")
+        << QByteArray("[general]\nchannels=unix-listen:/s,vsock-list\\n:-1:1234\n")
+        << QStringLiteral("unsupported channel method/type: vsock-list\\u000a");
     QTest::newRow("bad watchdog") << QByteArray("[general]\nfsfreeze-watchdog=soon\n")
                                   << cannotInterpret.arg("fsfreeze-watchdog");
     QTest::newRow("zero hook timeout") << QByteArray("[general]\nfsfreeze-hook-timeout=0\n")
@@ -586,6 +601,9 @@ void TestConfig::badChannelFatal_data()
                                << QByteArray("unsupported channel method/type: \n");
     QTest::newRow("path only") << "--channel=/dev/x"
                                << QByteArray("unsupported channel method/type: /dev/x\n");
+    // The channels key separates channels with commas: --dump-conf could not write this one.
+    QTest::newRow("comma") << "--channel=unix-listen:/run/a,b.sock"
+                           << QByteArray("--channel: 'unix-listen:/run/a,b.sock': a channel path cannot contain ','\n");
 }
 
 void TestConfig::badChannelFatal()
@@ -1013,6 +1031,9 @@ void TestConfig::dumpMatchesQemuGa_data()
                                         "block-rpcs=a,b\nlogfile=\\s\\slead\\ttab\\\\\n"
                                         "[other]\nx=y\n")
                           << QStringList{"-b", "c", "-p", "/dev/ttyS1"};
+    QTest::newRow("vertical tab and form feed")
+        << QByteArray("[general]\nlogfile=\vx\npidfile=\fy\nstatedir= \v z\nverbose\v=true\n")
+        << QStringList{};
     QTest::newRow("file blacklist") << QByteArray("[general]\nblock-rpcs=a,b\nblacklist=c;d,e\n")
                                     << QStringList{"-b", "x,y"};
 }
@@ -1054,6 +1075,9 @@ void TestConfig::keyFileStrings_data()
     QTest::newRow("\\n \\t \\r") << QByteArray("a\\nb\\tc\\rd") << "a\nb\tc\rd";
     QTest::newRow("\\\\") << QByteArray("a\\\\sb") << "a\\sb";
     QTest::newRow("leading blanks trimmed") << QByteArray("  \t v") << "v";
+    // GLib's g_ascii_isspace() takes the form feed for a blank but not the vertical tab.
+    QTest::newRow("leading form feed trimmed") << QByteArray("\f v") << "v";
+    QTest::newRow("leading vertical tab kept") << QByteArray(" \v v") << "\v v";
     QTest::newRow("trailing blanks kept") << QByteArray("v  ") << "v  ";
     QTest::newRow("semicolons kept") << QByteArray("a;b;") << "a;b;";
     QTest::newRow("utf-8") << QByteArray("gr\xc3\xbc\xc3\x9f") << QString::fromUtf8("gr\xc3\xbc\xc3\x9f");
@@ -1105,6 +1129,7 @@ void TestConfig::keyFileBool_data()
     QTest::newRow("TRUE") << QByteArray("TRUE") << std::optional<bool>();
     QTest::newRow("empty") << QByteArray() << std::optional<bool>();
     QTest::newRow("escaped") << QByteArray("\\strue") << std::optional<bool>();
+    QTest::newRow("trailing vertical tab") << QByteArray("true\v") << std::optional<bool>();
 }
 
 void TestConfig::keyFileBool()

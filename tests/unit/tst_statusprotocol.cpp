@@ -174,6 +174,8 @@ void tst_StatusProtocol::badLinesRefused_data()
     QTest::newRow("no type") << QByteArray(R"({"time":null})") << "member 'type' is missing or has the wrong type";
     QTest::newRow("type not string") << QByteArray(R"({"type":1})") << "member 'type' is missing or has the wrong type";
     QTest::newRow("bad time") << QByteArray(R"({"type":"frozen","time":"yesterday"})") << "member 'time' is not a time";
+    QTest::newRow("time in year 10000 in UTC")
+        << QByteArray(R"({"type":"frozen","time":"9999-12-31T23:59:59.999-10:00"})") << "member 'time' is not a time";
     QTest::newRow("command without counters")
         << QByteArray(R"({"type":"command","time":null,"command":{"name":"guest-ping","outcome":"ok","duration-us":1,"time":null}})")
         << "member 'counters' is missing or has the wrong type";
@@ -183,9 +185,21 @@ void tst_StatusProtocol::badLinesRefused_data()
     QTest::newRow("bad state")
         << QByteArray(R"({"type":"channel-state","time":null,"channel":{"id":0,"method":"m","path":"p","name":"","state":"asleep","clients":0}})")
         << "unknown channel state 'asleep'";
+    QTest::newRow("line break in a state")
+        << QByteArray(R"({"type":"channel-state","time":null,"channel":{"id":0,"method":"m","path":"p","name":"","state":"a\nb","clients":0}})")
+        << "unknown channel state 'a\\u000ab'";
     QTest::newRow("negative count")
         << QByteArray(R"({"type":"channel-state","time":null,"channel":{"id":0,"method":"m","path":"p","name":"","state":"error","clients":-1}})")
         << "member 'clients' is out of range";
+    // An int member beyond int would wrap around and come back as another number.
+    QTest::newRow("id beyond int")
+        << QByteArray(R"({"type":"channel-state","time":null,"channel":{"id":2420047874,"method":"m","path":"p","name":"","state":"error","clients":0}})")
+        << "member 'id' is out of range";
+    QTest::newRow("clients beyond int")
+        << QByteArray(R"({"type":"client-connected","time":null,"channel":{"id":0,"method":"m","path":"p","name":"","state":"error","clients":4294967296}})")
+        << "member 'clients' is out of range";
+    QTest::newRow("protocol beyond int")
+        << QByteArray(R"({"type":"snapshot","time":null,"protocol":4294967297})") << "member 'protocol' is out of range";
     QTest::newRow("newer protocol")
         << QByteArray(R"({"type":"snapshot","time":null,"protocol":2})") << "unsupported protocol version 2";
 }
