@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Owns the channels, their sessions, the dispatcher, the state directory and the signal
 // handling of one qtga-agent process.
 #pragma once

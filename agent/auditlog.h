@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The audit log: one line per command through the normal log (stderr for journald, or -l), with
 // the client, the outcome and the duration, but never arguments that carry data or secrets.
 // Routine polls (guest-ping, guest-sync*, guest-info, guest-get-*, guest-network-get-* and the

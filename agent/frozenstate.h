@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The agent while its filesystems are frozen: only the freeze
 // allow-list runs, `qga.state.isfrozen` marks the state for a restarted agent, logging stops,
 // and the log file and pidfile wait for the thaw. Plus qtga's freeze watchdog, which thaws by

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // A reader for GLib's key-file syntax, the format of qemu-ga.conf. Error texts follow GLib's
 // because qemu-ga shows them to the user verbatim.
 #pragma once

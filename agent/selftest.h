@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // `qtga-agent --self-test`: checks, without serving, that a normal start with the same options
 // and config would work, and says how to fix what would not.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // One connected host peer: frames its byte stream into requests, runs them one at a time in
 // arrival order through the dispatcher and writes the responses in the same order.
 #pragma once

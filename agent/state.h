@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The state directory qemu-ga keeps: `qga.state` with the next guest-file handle,
 // and `qga.state.isfrozen`, whose presence at start-up means a previous instance died frozen.
 #pragma once

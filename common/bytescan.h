@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Finding the end of a run of ordinary bytes inside a JSON string, 16 bytes per step where the
 // CPU has SSE2 (every x86-64), one byte per step elsewhere. Multi-megabyte base64 strings of
 // guest-file-write cross these loops twice (lexer and parser); per byte they decide everything.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // QEMU's JSON lexer (json-lexer.c) as a state machine fed one byte at a time, without the
 // interpolation the agent never enables. It only decides what each byte does; the streamer
 // (QgaFramer) keeps the text of the tokens. Internal to qtga-common.

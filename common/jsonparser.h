@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // QEMU's JSON parser (json-parser.c) over the tokens of one message. Internal to qtga-common.
 #pragma once
 

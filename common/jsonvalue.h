@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // A JSON value with the number model of QEMU's QObject: signed and unsigned 64-bit integers and
 // doubles are distinct, strings are kept as the (modified) UTF-8 bytes the parser produced and
 // objects keep their members in insertion order (the writer orders them the way QEMU's QDict does).

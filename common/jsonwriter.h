@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Serialises JSON exactly as QEMU's qobject_to_json() does: ", " and ": " separators,
 // upper-case \uXXXX escapes for everything outside printable ASCII, %.17g doubles, and object
 // members in the iteration order of QEMU's QDict hash table.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Memory for multi-megabyte requests and answers (a guest-file-write's text, a guest-file-read's
 // answer, guest-exec output), with its whole policy in one place:
 // - malloc gives every buffer of Threshold bytes or more a mapping of its own

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Text from outside (a line of a config file, a member of a status message) inside a message of
 // one line: control characters are shown as \u escapes, the way GLib's log writer shows them in
 // qemu-ga's messages, so that the text can neither break the line nor move the cursor.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Splits the byte stream of a qemu-ga channel into requests exactly as QEMU's JSON lexer,
 // streamer and parser do (json-lexer.c, json-streamer.c, json-parser.c): no length prefix, a
 // request ends with the token that balances its braces, lexical errors resynchronise, and the

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The usual request, whole in the bytes at hand, parsed straight from them without the lexer and
 // the token queue. Internal to qtga-common.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The agent's status stream (docs/status-api.md): JSON lines over a local socket, one
 // `snapshot` when a reader connects, then one line per change. Shared by the agent, which
 // writes it, and the tray (or any monitoring tool), which reads it. It carries command names

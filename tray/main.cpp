@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // qtga-tray: shows the QEMU guest agent's state in the desktop's system tray.
 #include "statusclient.h"
 #include "icons.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Decides which changes deserve a desktop notification: a freeze, a thaw, the host coming back
 // after being away, the agent stopping. Each kind is shown at most once per MinIntervalMs so a
 // flapping state cannot flood the desktop.

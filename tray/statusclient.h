@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Reads the agent's status socket: keeps the agent's status up to date from the snapshot and
 // the events that follow, and reconnects by itself when the agent goes away and comes back.
 #pragma once

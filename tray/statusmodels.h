@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Table models of the status window, fed with the agent's status: its channels and its recent
 // commands (newest first).
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The status window: the agent's state, channels, frozen state, counters and recent commands,
 // updated live from the status client.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The tray application: the icon with its menu, the status window, and desktop notifications
 // (switchable, kept in QSettings). Without a system tray it shows the window instead.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // What the tray shows at a glance, worked out from the agent's status: one of four states,
 // each with its icon, title and the texts built around it.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The transport interface: a Channel is one configured transport; each host connection it
 // carries is a ChannelPeer, which the agent turns into a Session.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // A connected stream on a plain descriptor (a vsock connection or a virtio-serial port) served
 // without blocking: QSocketNotifiers drive reads and writes, output is queued and sent as the
 // peer accepts it.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Peers on a QIODevice that Qt drives: a unix-listen client's QLocalSocket and the QSerialPort of
 // isa-serial. Reads arrive with readyRead(); pausing them leaves input in the device's bounded
 // read buffer, and once that is full, in the kernel's.

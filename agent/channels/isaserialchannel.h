@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // isa-serial through QSerialPort: raw 8N1 at 38400 baud, no flow control. Unlike
 // qemu-ga, which goes silent after an error or EOF on the port, the channel reopens the port
 // and carries on.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // What unix-listen and vsock-listen share: every client that connects becomes a peer of its own,
 // served at once (qemu-ga serves one and leaves the others waiting in the backlog). The channel
 // counts as "host connected" while any client is.

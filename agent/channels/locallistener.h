@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // A listening unix socket served by QLocalServer, for unix-listen channels and the status socket.
 // On top of QLocalServer it gives what a root daemon needs:
 // - the socket file has its final mode and group before anyone but its owner can connect;

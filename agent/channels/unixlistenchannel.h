@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // unix-listen: a unix socket on QLocalServer, every client a QLocalSocket served at once. Like
 // qemu-ga it replaces a file already at the path and leaves its own file behind at exit; unlike
 // qemu-ga's (whose mode follows the umask) the file is private to its owner (0600) from the

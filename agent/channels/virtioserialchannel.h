@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // virtio-serial: one character device, one host at a time. Unlike qemu-ga, which
 // polls every 100 ms while no host is connected, this channel sleeps until the kernel's SIGIO
 // (sent by virtio_console when the host end opens or closes) says something changed.

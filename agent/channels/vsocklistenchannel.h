@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // vsock-listen: an AF_VSOCK listening socket watched with QSocketNotifier (Qt has no vsock
 // classes); every connection from an allowed peer a peer of its own, served at once.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-exec and guest-exec-status. Both run on the event loop: posix_spawn returns
 // as soon as the child has been created, and the status is a table look-up.
 #include "engines/base64.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-file-open/-close/-read/-write/-seek/-flush: stdio streams on non-blocking,
 // close-on-exec descriptors, with qemu-ga's handle numbers, flush/seek rules and error texts.
 #include "engines/base64.h"

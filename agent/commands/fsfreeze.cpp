@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-fsfreeze-status, -freeze, -freeze-list, -thaw and guest-fstrim.
 // The decisions are in FsFreezer; this file wires them to the agent.
 #include "dispatch/commandcontext.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-get-vcpus, guest-set-vcpus and the memory block commands.
 #include "dispatch/commandregistry.h"
 #include "engines/hotplug.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-set-user-password: "<user>:<password>\n" into chpasswd's stdin. Neither the
 // password nor the line holding it is ever logged.
 #include "engines/base64.h"

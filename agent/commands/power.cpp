@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-shutdown and guest-suspend-disk/-ram/-hybrid. Success sends no
 // response at all (success-response: false); the decisions are in PowerControl.
 #include "dispatch/commandregistry.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-sync, guest-sync-delimited, guest-ping, guest-info.
 #include "dispatch/commandregistry.h"
 #include "dispatch/commandcontext.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-ssh-get/add/remove-authorized-keys: ~user/.ssh/authorized_keys, read and
 // written line by line the way qemu-ga does, replaced atomically and owned by the user.
 //

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-get-diskstats, guest-get-cpustats and guest-get-load.
 #include "dispatch/commandregistry.h"
 #include "engines/procparsers.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Time (guest-get-time, guest-set-time) and, later, shutdown and the rest of the machine-wide commands.
 #include "engines/childprocess.h"
 

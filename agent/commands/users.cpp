@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Who and what the guest is: guest-get-users, guest-get-host-name, guest-get-osinfo and
 // guest-get-timezone.
 #include "engines/osrelease.h"

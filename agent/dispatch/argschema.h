@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Declared argument schemas and the checks QEMU's QAPI input visitor makes: members
 // visited in schema order, exact error texts, unexpected members reported after known ones.
 #pragma once

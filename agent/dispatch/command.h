@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // What a command is: one function plus a descriptor (name, argument schema, flags). Errors are
 // values, never exceptions crossing the event loop.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // What a running command can reach: the agent-wide services and its own request's flags.
 #pragma once
 

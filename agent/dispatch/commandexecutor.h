@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Runs the commands that passed their checks. Inline ones (quick) run at once on the calling
 // thread, the event loop's; Worker ones (disk, child processes, hooks) on a thread pool, so that
 // pings and other clients are answered meanwhile. A command holds the filesystem lock as its

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Which commands may run now, by qemu-ga's rules (applied at start-up and after every freeze and
 // thaw): an allow list, if any, selects; the block list removes; while frozen only the commands
 // allowed while frozen run, whatever the lists say. Thread-safe: freeze and thaw change the

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The set of registered commands, kept in QEMU's schema order (which guest-info reverses and
 // `-b help` prints).
 #pragma once

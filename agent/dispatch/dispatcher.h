@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Turns one framed request into one response line: the request's checks (requestcheck.h), the
 // command filters (commandfilter.h), running it (commandexecutor.h) and the answer
 // (responselines.h); then tells the observers.

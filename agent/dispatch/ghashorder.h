@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Which unexpected argument QEMU names when a request has several. Its input
 // visitor puts the keys of an arguments object into a GLib hash table (g_str_hash, in QDict
 // iteration order), removes each schema member as it reads it, and reports the first key that

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The checks QEMU's QMP dispatcher makes before a command runs, in its order: the input is an
 // object; its members, in QDict iteration order, are "execute" (a string), "arguments" (an
 // object) and "id" (any value), nothing else; the command exists and is enabled; the arguments

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The lines the agent answers with, byte for byte as qemu-ga writes them: one JSON object in
 // QEMU's style and key order, a newline, and a 0xFF in front when guest-sync-delimited asked
 // for it.

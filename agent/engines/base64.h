@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Base64 the way qemu-ga reads and writes it: QEMU's qbase64_decode() (alphabet check) followed by
 // GLib's lenient g_base64_decode(), and g_base64_encode() for output.
 #pragma once

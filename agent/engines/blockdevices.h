@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Block devices as guest-get-fsinfo and guest-get-disks describe them: the disk
 // addresses read from sysfs paths (PCI controller, bus type, unit), dm/md slaves expanded, and
 // the udev properties (device node, serial, DM_NAME). The sysfs root and the udev lookup are

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Runs a helper program to completion the way qemu-ga's ga_run_command() does: stdin from a
 // buffer or /dev/null, stdout and stderr captured together, its own session, SIGPIPE reset.
 // Blocking: call it from a Worker command only.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The processes started by guest-exec: spawning with GLib's PATH rules and error
 // texts, stdin fed and stdout/stderr captured from the event loop, exit noticed through a pidfd
 // (SIGCHLD on kernels without pidfd_open), and the finished records guest-exec-status reports.

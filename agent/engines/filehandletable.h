@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The open guest-file handles. Global to the agent: handles outlive client
 // reconnects. Thread-safe: commands on different handles run in parallel; operations on one
 // handle are serialised by that handle's own lock.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The decisions of guest-fsfreeze-freeze/-freeze-list/-thaw and guest-fstrim: hook first,
 // mount list, frozen state, reverse walk, which errors count, thaw on failure. The kernel side and the agent's frozen state are interfaces so that tests drive the
 // logic with fakes; nothing here may run against the development machine's filesystems.

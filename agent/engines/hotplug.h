@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // vCPU and memory block hot-(un)plug through sysfs. The sysfs directory is
 // a constructor argument so that tests run against a fake tree in a temporary directory.
 #pragma once

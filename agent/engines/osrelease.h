@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // os-release as qemu-ga's guest-get-osinfo reads it: the text is loaded as a GLib
 // key file behind an "[os-release]" header, and each value goes through qemu-ga's own unquoting,
 // quirks included.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-shutdown and guest-suspend-* decisions: which helper runs, in which
 // order the suspend methods are tried, which error is reported. The helper programs and the
 // sysfs power file are constructor arguments so that tests can substitute stand-ins; the

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Parsers of the /proc files behind the inventory commands.
 // They take the file's text so that tests can feed fixtures; the commands read the real files.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // -d/--daemonize. The fork happens before Qt starts; the parent then waits for the
 // child to open its channels and exits 0 or 1 with the child's verdict, as qemu-ga (10.0+) does
 // by opening the channel before it forks.

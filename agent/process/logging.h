@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // qemu-ga's log format and levels: "<secs>.<usecs>: <level>: <msg>", critical and
 // error only unless verbose, to stderr or a log file, and nothing at all while frozen.
 #pragma once

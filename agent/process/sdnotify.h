@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The sd_notify() protocol by hand (no libsystemd): datagrams of "KEY=value" lines to the
 // socket named by NOTIFY_SOCKET, for Type=notify services (READY=1, STATUS=, STOPPING=1,
 // WATCHDOG=1).

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Turns POSIX signals into Qt signals on the main event loop (self-pipe): the handler only
 // writes the signal number; everything else happens in signalReceived() handlers.
 #pragma once

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The LISTEN_FDS convention of systemd (and any init that implements it), by hand: checked
 // step by step like sd_listen_fds(), without libsystemd. Unlike qemu-ga, several sockets are
 // accepted, each becoming its own channel, named by LISTEN_FDNAMES.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The status socket for the tray and monitoring tools (docs/status-api.md): every reader gets
 // a snapshot, then each change as it happens. It is read-only and never lets a reader hold the
 // agent up: what readers write is thrown away, at most MaxReaders are served, and a reader

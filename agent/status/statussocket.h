@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Creates the listening status socket the hardened way: the socket file has its mode and group
 // before anybody can connect, a stale file of a dead agent is replaced, and a live agent's
 // socket or a file that is not a socket is left alone.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Follows the agent's channels, commands and frozen state, keeps the status a new status
 // reader gets as its snapshot, and announces every change as a status message.
 #pragma once

@@ -1,4 +1,9 @@
 #!/bin/sh
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # Instructions a server spends per guest-ping, counted by callgrind (repeatable, whatever else
 # the machine does): runs the server twice under callgrind, once answering 1 ping and once
 # 20,001, and divides the difference. Not a pass/fail test.

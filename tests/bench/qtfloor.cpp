@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The "Qt floor" for qgabench: the least a Qt event loop program can do per request. It listens
 // on a unix socket with QSocketNotifier, exactly as qtga-agent does, and answers every complete
 // top-level object with a fixed line. Its memory and latency are what Debian's Qt costs before

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # What the repository's fuzz corpora reach: builds the fuzz targets with clang's source-based
 # coverage (build-coverage/, no libFuzzer: every corpus file runs once, nothing is generated, so
 # the numbers are the same on every run), replays tests/fuzz/corpus/<target>/ and prints the

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // libFuzzer target: qtga-agent's configuration (agent/keyfile.*, agent/config.*). The input is
 // a qemu-ga.conf, optionally followed by a NUL and command-line arguments separated by NULs.
 // Checked:

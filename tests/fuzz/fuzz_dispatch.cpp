@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // libFuzzer target: arbitrary bytes through the QGA framer and the dispatcher, with a command set
 // that cannot touch the machine: the protocol commands plus stand-ins that carry the argument
 // schemas and the execution of the real commands (nested lists, alternates, enums, uint64;

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // libFuzzer target: bytes as qtga-tray receives them from the status socket (common/
 // statusprotocol.*, docs/status-api.md). The input is cut into lines at '\n' as StatusClient
 // cuts it; every line is decoded, and what decodes is applied to a status the way the tray

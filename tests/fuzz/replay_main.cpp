@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // A main() for the fuzz targets without libFuzzer: runs every file given (a directory: every
 // file in it, in name order) once through LLVMFuzzerTestOneInput(). coverage.sh uses it to
 // replay the repository's corpora deterministically; it also reproduces a crash file outside

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # Builds the fuzz targets with clang (libFuzzer, ASan, UBSan) and runs each for a bounded time,
 # starting from its corpus in the repository (tests/fuzz/corpus/<target>/). Fails on any crash,
 # leak, sanitizer report or broken property.

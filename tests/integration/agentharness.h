@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Starts the real qtga-agent (or Debian's qemu-ga) in a temporary directory and talks to it over
 // its unix socket, for the integration and compatibility tests.
 #pragma once

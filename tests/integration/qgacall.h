@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Request/response helpers for command tests: build a request from a name and arguments, send it,
 // and get the parsed reply.
 #pragma once

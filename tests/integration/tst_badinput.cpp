@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The bad input catalogue: malformed and hostile requests, each answered with qemu-ga's exact
 // error, with the agent still up and the same connection answering a guest-sync afterwards.
 #include "agentharness.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Transports other than a plain unix socket: isa-serial on a pseudo-terminal,
 // vsock address parsing and binding, socket activation (by systemd-socket-activate and by hand),
 // several channels at once.

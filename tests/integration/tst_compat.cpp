@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Side by side with Debian's qemu-ga (7.2): the same requests to both must get answers of the
 // same shape (keys in the same order, same types, same error class) and, where upstream did not
 // change it after 7.2, the same error text.

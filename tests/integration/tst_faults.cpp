@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Faults the agent must survive with a clear error and without losing the session: a full
 // disk under guest-file-write, the descriptor limit reached, a corrupt state file at start-up.
 #include "agentharness.h"

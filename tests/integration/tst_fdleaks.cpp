@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // A batch of guest-file and guest-exec work, failures included, leaves the agent with exactly
 // the descriptors it had before.
 #include "qgacall.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The frozen state over the wire without freezing anything: an
 // agent that starts frozen (marker file) is thawed by the host or by the freeze watchdog, runs
 // the thaw hook, opens its deferred log file and pidfile. A thaw with nothing frozen only makes

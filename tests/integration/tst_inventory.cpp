@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The read-only inventory commands over the wire, checked against what this machine's /proc and
 // /sys say, plus the harmless corners of the state-changing
 // commands: fsfreeze status, a thaw with nothing frozen, a refused shutdown mode. Nothing here

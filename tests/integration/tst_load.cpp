@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Load and soak: 64 clients at once, each with 10,000 mixed requests and 8 in flight, every
 // answer in order; then the command mix KubeVirt polls, 1,000,000 times, with RSS and the
 // descriptor count watched. Resource figures are printed; the assertions are about correctness

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Operations: the audit log and its poll summaries, readiness over
 // NOTIFY_SOCKET, the SIGUSR1 state dump, SIGHUP reload, and --self-test.
 #include "agentharness.h"

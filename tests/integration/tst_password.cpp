@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-set-user-password over the wire against a stand-in chpasswd that comes
 // first in the agent's PATH and records its arguments and stdin. The real chpasswd is never run:
 // every row checks that the stand-in was the one called, and the user names do not exist.

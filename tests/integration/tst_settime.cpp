@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-set-time's argument checks over the wire, and only those: the agent runs
 // without CAP_SYS_TIME (dropped from its bounding set before exec), so even a bug that let a
 // request through could not change this machine's clock. Requests without a time (which would

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-ssh-*-authorized-keys over the wire, on a throwaway account the test
 // creates with useradd and removes afterwards. Needs root; nobody's real keys are touched: the
 // root-owned files the hostile cases point at are fixtures in temporary directories.

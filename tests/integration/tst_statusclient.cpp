@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The tray's status client and window against the real qtga-agent: connect, snapshot, commands
 // and host connections as they happen, the agent stopping and coming back, a frozen agent
 // thawed; the window follows live and, with no system tray (offscreen), opens by itself.

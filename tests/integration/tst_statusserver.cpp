@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The agent's status socket against the real qtga-agent: the file's mode and group exist before
 // anyone can read, a snapshot then one line per change, a cap on readers, SO_PEERCRED in the
 // log, writes ignored, a reader that stops reading dropped while the agent keeps answering, and

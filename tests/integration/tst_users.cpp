@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-get-host-name, guest-get-osinfo, guest-get-timezone and guest-get-users over the wire
 //. os-release comes from a fixture through QGA_OS_RELEASE; the time zone
 // from TZ in the agent's environment.

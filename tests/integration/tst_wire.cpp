@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The real qtga-agent on a unix socket, driven over the wire.
 #include "agentharness.h"
 

@@ -1,4 +1,9 @@
 #!/bin/sh
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # test-packages.sh BUILD_DIR WORK_DIR: builds the Debian packages with cpack and checks them
 # without touching this machine's packages (the real qemu-guest-agent stays installed):
 # control fields, file lists and conffiles with dpkg-deb, the extracted agent (-V, the sample

@@ -1,4 +1,9 @@
 #!/bin/sh
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # test-units.sh BUILD_DIR WORK_DIR: cmake --install with DESTDIR puts every file in its place,
 # and the installed systemd units pass systemd-analyze verify.
 set -eu

@@ -1,4 +1,9 @@
 #!/bin/sh
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # verify-units.sh ROOT: runs systemd-analyze verify on the qtga units installed under ROOT.
 # ExecStart names the installed path (/usr/sbin/qtga-agent), which exists only under ROOT, so
 # the units are checked as copies whose ExecStart points into ROOT. Exit 77 without

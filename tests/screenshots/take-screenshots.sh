@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # Takes the README's pictures of qtga-tray on a virtual X display: the status window with a host
 # connected, and the tray icon in each of its four states. A one-off, not a CI step.
 # Needs: Xvfb (xvfb), trayer (a small system tray host), ImageMagick (import, convert, montage),

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Argument checking with the QAPI input visitor's exact error texts.
 #include "dispatch/argschema.h"
 #include "dispatch/ghashorder.h"

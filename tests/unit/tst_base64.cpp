@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // qemu-ga's base64 input rules: QEMU's qbase64_decode() alphabet check, then GLib's lenient
 // g_base64_decode().
 // The expected bytes were taken from Debian's qemu-ga 7.2 (guest-file-write, then read back).

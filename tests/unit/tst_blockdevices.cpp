@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Disk addresses and the disk list from fake sysfs trees: controllers recognised
 // by their driver, bridges walked, dm/md slaves expanded, partitions, zero-sized disks skipped.
 #include "engines/blockdevices.h"

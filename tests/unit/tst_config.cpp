@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Command line, key file and --dump-conf of qtga-agent against qemu-ga's documented behaviour
 // and, where it is installed, against the real qemu-ga.
 #include "config.h"

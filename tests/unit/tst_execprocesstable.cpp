@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The guest-exec process table on its own: exit through pidfd and through SIGCHLD, and the
 // limits on finished records nobody asks for.
 #include "engines/execprocesstable.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // FdStreamPeer, the peer of vsock connections and the virtio-serial port, on a socket pair: what
 // the end of a client's input means for each, and that answers still reach a client that only
 // shut down its sending side.

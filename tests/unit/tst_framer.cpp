@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The QGA stream framer against the behaviour of QEMU's json-lexer.c, json-streamer.c and
 // json-parser.c.
 #include "jsonwriter.h"

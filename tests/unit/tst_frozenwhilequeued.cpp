@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // A command that waited for filesystem access while a freeze ran must not run once it gets
 // access: the filesystems are frozen by then, it would block in the kernel holding the lock,
 // and the thaw (which needs the lock exclusively) could never run. The dispatcher checks the

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Freeze, thaw and trim decisions against a fake kernel: nothing here may
 // freeze or trim a real filesystem. The freeze hooks are stand-in scripts in a temporary
 // directory that only record their argument.

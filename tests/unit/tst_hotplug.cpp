@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // vCPU and memory block hot-(un)plug against fake sysfs trees. The real
 // /sys is never written: every tree lives in a temporary directory.
 #include "engines/hotplug.h"

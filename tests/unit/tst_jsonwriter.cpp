@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Serialisation as QEMU's qobject_to_json() does it: separators, escapes, numbers and QDict key
 // order.
 #include "jsonwriter.h"

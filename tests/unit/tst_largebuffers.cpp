@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The large-buffer policy (common/largebuffers.h): recycling of multi-megabyte buffers between
 // requests, handing the parked one back after use, the splice of a large text into its answer
 // line without a copy, and a command taking over its own large argument.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // LocalListener (agent/channels/locallistener.h), the QLocalServer the unix sockets stand on:
 // the file's mode from the start, the file left in place when the listener closes (its own
 // and an adopted one), and accepting paused, not ended, when descriptors run out.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The log writer against a log file that cannot take more (a frozen filesystem stands behind it in
 // real life; a full pipe here): pausing waits for a write under way, and nothing is written while
 // paused, so no thread can be caught in write() once the filesystem freezes.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // os-release parsing and value processing as qemu-ga does it. The expected values
 // were taken from Debian's qemu-ga 7.2 with QGA_OS_RELEASE pointing at each text.
 #include "engines/osrelease.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // guest-shutdown and guest-suspend-* decisions with stand-in helpers: every
 // program is a script in a temporary directory that records how it was called, PATH points
 // only there, and the power state file is a plain file. Nothing real is ever run.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The /proc parsers behind the inventory commands, fed with fixtures: mount table quirks, interface counters, route tables, disk and CPU statistics.
 #include "engines/procparsers.h"
 #include "jsonwriter.h"

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The status stream's encoder and decoder (docs/status-api.md): every message survives a round
 // trip, the wire text is what the document promises, bad lines are refused with a reason, and
 // applying events to a snapshot gives the agent's status.

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Creating the status socket file (agent/status/statussocket.h): the final mode and group, a
 // stale file is replaced, a live agent's socket and foreign files are left
 // alone, and the missing last directory is created.

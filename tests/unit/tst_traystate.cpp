@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // The tray's logic without widgets: which state (and icon) a status means, the tooltip, the
 // notification rules with their rate limit, the window's table models and the diagnostics text.
 #include "notificationpolicy.h"

@@ -1,4 +1,9 @@
 #!/bin/busybox sh
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # /init of the test VM (runs as PID 1 from the initramfs). Loads the modules, mounts the host's
 # root (shared read-only over 9p) under a tmpfs overlay so the guest can write anywhere without
 # touching the host, mounts the test disk, then becomes the control shell on the console,

@@ -1,4 +1,9 @@
 #!/bin/sh
+
+# SPDX-FileCopyrightText: 2026 The qtga authors
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
 # Builds the test VM's boot files in OUTDIR from Debian packages only: the kernel of Debian's
 # current linux-image-amd64 (fetched with apt-get download, unpacked with dpkg-deb -x, never
 # installed) and an initramfs of busybox-static, the virtio/9p/overlay/ext4/vsock modules and

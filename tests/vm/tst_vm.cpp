@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // End to end in a real VM: QEMU (TCG) boots Debian's kernel, the agent runs inside on the real
 // devices, and these checks talk to the host ends of those devices. One boot serves the checks
 // up to shutdown (plus one reboot near the end), a second boot the suspends (suspend to RAM,

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Guest-side helper of the VM tests; runs inside the test VM only.
 //
 //   qtga-vm-guest-tool vsock-call PORT REQUEST...

@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The qtga authors
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+
 // Boots the test VM (QEMU under TCG, Debian's kernel, the host root over 9p, see
 // make-vm-image.sh and guest-init.sh) and drives it: a control shell on the first serial port,
 // the host ends of the agent's devices as unix sockets, QMP for VM-level actions. The agent
