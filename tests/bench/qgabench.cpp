@@ -711,7 +711,7 @@ std::string fmt(double v, int precision = 1)
 int main(int argc, char **argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
-    std::string qtga, qemuGa = "/usr/sbin/qemu-ga";
+    std::string qtga, qemuGa = QTGA_REFERENCE_QEMU_GA;
     std::string qtFloor = QTGA_QTFLOOR;
     int rounds = 5;
     std::string only;   // comma-separated metric keys to run, for profiling one path
@@ -768,7 +768,7 @@ int main(int argc, char **argv)
                                 {"floor", "", false, false},
                                 {"qt-floor", qtFloor, false, false}};
     if (::access(qemuGa.c_str(), X_OK) != 0)
-        die(qemuGa + " is not installed (apt-get install qemu-guest-agent)");
+        die("no qemu-ga at '" + qemuGa + "' (give --qemu-ga, or see QTGA_REFERENCE_ROOT)");
     std::map<std::string, std::map<std::string, std::vector<double>>> results;
     std::vector<Target> latencyTargets = targets;
     for (size_t i = 0; i < others.size(); ++i)

@@ -27,7 +27,7 @@ QString agentBinary()
 
 QString referenceBinary()
 {
-    return QStringLiteral("/usr/sbin/qemu-ga");
+    return qEnvironmentVariable("QTGA_QEMU_GA");
 }
 
 AgentProcess::AgentProcess(QString binary) : m_binary(std::move(binary))

@@ -15,7 +15,8 @@
 
 namespace qtga::test {
 
-// Path of the agent under test (set by ctest through QTGA_AGENT) and of the reference qemu-ga.
+// Path of the agent under test (set by ctest through QTGA_AGENT) and of the reference qemu-ga
+// (QTGA_QEMU_GA: Debian's, unpacked from its package; empty when there is none).
 QString agentBinary();
 QString referenceBinary();
 

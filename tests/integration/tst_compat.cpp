@@ -151,7 +151,7 @@ private:
 void tst_Compat::initTestCase()
 {
     if (!QFile::exists(referenceBinary()))
-        QSKIP("qemu-ga is not installed (apt-get install qemu-guest-agent)");
+        QSKIP("no reference qemu-ga (QTGA_QEMU_GA, see QTGA_REFERENCE_ROOT in tests/CMakeLists.txt)");
     m_qtga = std::make_unique<AgentProcess>();
     m_reference = std::make_unique<AgentProcess>(referenceBinary());
     QVERIFY(m_qtga->start());

@@ -25,15 +25,17 @@ expect "$root$QTGA_UNIT_DIR/qtga-agent.socket"
 expect "$root$QTGA_UNIT_DIR/qtga-agent-socket.service"
 expect "$root$QTGA_UNIT_DIR/qtga-agent-vsock.socket"
 expect "$root$QTGA_UNIT_DIR/qtga-agent-vsock.service"
-expect "$prefix/share/man/man8/qtga-agent.8"
+expect "$prefix/share/man/man8/qtga-agent.8.gz"
+expect "$prefix/share/man/man8/qemu-ga.8.gz"
+expect "$prefix/share/doc/qtga/examples/qemu-ga.conf"
 if [ "$QTGA_INSTALL_PREFIX" = /usr ]; then
     expect "$root/lib/udev/rules.d/60-qtga-agent.rules"
-    expect "$root/etc/qemu/qemu-ga.conf"
+    [ ! -e "$root/etc/qemu/qemu-ga.conf" ] || { echo "FAIL: /etc/qemu/qemu-ga.conf is the admin's, not installed"; fail=1; }
     expect "$root/etc/qemu/fsfreeze-hook"
     expect "$root/etc/qemu/fsfreeze-hook.d"
 fi
 if [ -e "$prefix/bin/qtga-tray" ]; then
-    expect "$prefix/share/man/man1/qtga-tray.1"
+    expect "$prefix/share/man/man1/qtga-tray.1.gz"
     expect "$prefix/share/icons/hicolor/scalable/apps/qtga-tray.svg"
     expect "$prefix/share/applications/qtga-tray.desktop"
 fi

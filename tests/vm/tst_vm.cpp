@@ -10,7 +10,7 @@
 // on the guest only.
 //
 // The agent under test is the built qtga-agent, or whatever QTGA_VM_AGENT names (e.g.
-// /usr/sbin/qemu-ga, to compare both on the same devices). The idle wake-up check measures
+// the reference qemu-ga of QTGA_QEMU_GA, to compare both on the same devices). The idle wake-up check measures
 // both agents either way.
 #include "qgacall.h"
 #include "vmharness.h"
