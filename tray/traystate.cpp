@@ -25,10 +25,12 @@ QString timeText(const QDateTime &time)
 
 } // namespace
 
-TrayState trayStateOf(bool agentReachable, const status::AgentStatus &status)
+TrayState trayStateOf(AgentReach reach, const status::AgentStatus &status)
 {
-    if (!agentReachable)
+    if (reach == AgentReach::NotRunning)
         return TrayState::NotRunning;
+    if (reach == AgentReach::NoAccess)
+        return TrayState::NoAccess;
     if (status.frozen)
         return TrayState::Frozen;
     return status.hostConnected() ? TrayState::HostConnected : TrayState::NoHost;
@@ -38,6 +40,7 @@ QString trayStateIconPath(TrayState state)
 {
     switch (state) {
     case TrayState::NotRunning: return QStringLiteral(":/qtga/icons/agent-not-running.svg");
+    case TrayState::NoAccess: return QStringLiteral(":/qtga/icons/agent-no-access.svg");
     case TrayState::NoHost: return QStringLiteral(":/qtga/icons/agent-no-host.svg");
     case TrayState::HostConnected: return QStringLiteral(":/qtga/icons/agent-host-connected.svg");
     case TrayState::Frozen: return QStringLiteral(":/qtga/icons/agent-frozen.svg");
@@ -49,6 +52,7 @@ QString trayStateTitle(TrayState state)
 {
     switch (state) {
     case TrayState::NotRunning: return tr("Guest agent not running");
+    case TrayState::NoAccess: return tr("No access to the guest agent's status");
     case TrayState::NoHost: return tr("Guest agent running, no host connected");
     case TrayState::HostConnected: return tr("Host connected");
     case TrayState::Frozen: return tr("Filesystems frozen");
@@ -62,6 +66,8 @@ QString trayStateDescription(TrayState state)
     case TrayState::NotRunning:
         return tr("The QEMU guest agent is not running or cannot be reached. The host cannot talk to "
                   "this machine through it.");
+    case TrayState::NoAccess:
+        return tr("The guest agent's status socket exists, but this user may not read it.");
     case TrayState::NoHost:
         return tr("The agent is running and waiting for the host to connect.");
     case TrayState::HostConnected:
@@ -70,6 +76,19 @@ QString trayStateDescription(TrayState state)
         return tr("The filesystems are frozen for a snapshot. Writes wait until the host thaws them.");
     }
     return QString();
+}
+
+QString noAccessAdvice(const QString &socketPath, const QString &group, const QString &user,
+                       bool userListedInGroup)
+{
+    if (userListedInGroup) {
+        return tr("%1 is in the group “%2” that may read %3, but this session started before that. "
+                  "Log out and log in again.")
+            .arg(user, group, socketPath);
+    }
+    return tr("Only members of the group “%1” may read %2. Add %3 to it (sudo usermod -aG %1 %3), then "
+              "log out and log in again.")
+        .arg(group, socketPath, user);
 }
 
 QString channelStateText(status::ChannelState state)
@@ -115,22 +134,23 @@ QString uptimeText(qint64 seconds)
     return tr("%1 s").arg(seconds);
 }
 
-QString trayToolTip(bool agentReachable, const status::AgentStatus &status)
+QString trayToolTip(AgentReach reach, const status::AgentStatus &status)
 {
-    QStringList lines{tr("QEMU guest agent: %1").arg(trayStateTitle(trayStateOf(agentReachable, status)))};
-    if (agentReachable) {
+    QStringList lines{tr("QEMU guest agent: %1").arg(trayStateTitle(trayStateOf(reach, status)))};
+    if (reach == AgentReach::Reachable) {
         for (const status::ChannelStatus &c : status.channels)
             lines << QStringLiteral("%1: %2").arg(channelLabel(c), channelStateText(c.state).toLower());
     }
     return lines.join(u'\n');
 }
 
-QString diagnosticsSummary(bool agentReachable, const QString &socketPath, const QString &unreachableReason,
+QString diagnosticsSummary(AgentReach reach, const QString &socketPath, const QString &unreachableReason,
                            const status::AgentStatus &status, const QDateTime &now)
 {
     QStringList out;
     out << QStringLiteral("qtga-tray %1 diagnostics, %2").arg(QLatin1String(QTGA_VERSION), timeText(now));
-    out << QStringLiteral("State: %1").arg(trayStateTitle(trayStateOf(agentReachable, status)));
+    const bool agentReachable = reach == AgentReach::Reachable;
+    out << QStringLiteral("State: %1").arg(trayStateTitle(trayStateOf(reach, status)));
     out << QStringLiteral("Status socket: %1 (%2)")
                .arg(socketPath, agentReachable ? QStringLiteral("connected") : unreachableReason);
     if (!agentReachable)
