@@ -13,9 +13,12 @@
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QLoggingCategory>
 #include <QTranslator>
 
 using namespace qtga;
+
+Q_LOGGING_CATEGORY(lcMain, "qtga.tray.main")
 
 namespace {
 
@@ -74,7 +77,10 @@ int main(int argc, char **argv)
 
     StatusClient client(parser.value(socketOption));
     TrayApp tray(client);
-    QObject::connect(&instance, &SingleInstance::activationRequested, &tray, &TrayApp::showWindow);
+    QObject::connect(&instance, &SingleInstance::activationRequested, &tray, [&tray] {
+        qCInfo(lcMain) << "started again: showing the window";
+        tray.showWindow();
+    });
     tray.start(parser.isSet(autostartOption) ? TrayApp::StartMode::Autostart : TrayApp::StartMode::Explicit,
                parser.isSet(windowOption));
     client.start();

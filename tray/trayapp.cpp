@@ -67,6 +67,9 @@ TrayApp::TrayApp(StatusClient &client, QObject *parent)
     connect(&client, &StatusClient::messageReceived, this, &TrayApp::update);
     connect(&client, &StatusClient::unreachableReasonChanged, this, &TrayApp::update);
     connect(&m_notifier, &DesktopNotifier::detailsRequested, this, &TrayApp::showWindow);
+    connect(&m_notifier, &DesktopNotifier::sent, this, [](uint id, const Notification &n) {
+        qCInfo(lcTray).noquote() << "notification" << id << "sent:" << n.title;
+    });
     connect(&m_notifier, &DesktopNotifier::failed, this, [this](const Notification &n, const QString &error) {
         qCInfo(lcTray).noquote() << "notification server:" << error;
         // The balloon of an XEmbed tray is the last resort.
@@ -161,6 +164,7 @@ void TrayApp::setNotificationsEnabled(bool enabled)
 
 void TrayApp::showWindow()
 {
+    qCInfo(lcTray) << "showing the status window";
     m_window->show();
     m_window->raise();
     m_window->activateWindow();
@@ -182,7 +186,12 @@ void TrayApp::deliver(const Notification &notification)
 void TrayApp::update()
 {
     const bool reachable = m_client.isConnected();
-    m_state = trayStateOf(m_client.reach(), m_client.status());
+    const TrayState state = trayStateOf(m_client.reach(), m_client.status());
+    if (state != m_state || !m_stateLogged) {
+        qCInfo(lcTray).noquote() << "state:" << trayStateTitle(state);
+        m_stateLogged = true;
+    }
+    m_state = state;
     const QList<Notification> notifications = m_policy.observe(reachable, m_client.status(), m_clock.elapsed());
     if (m_tray) {
         m_tray->setIcon(stateIcon(m_state));

@@ -80,6 +80,7 @@ private:
     NotificationPolicy m_policy;
     QElapsedTimer m_clock;
     TrayState m_state = TrayState::NotRunning;
+    bool m_stateLogged = false;
 };
 
 } // namespace qtga
