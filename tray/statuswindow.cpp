@@ -86,7 +86,7 @@ QLabel *valueLabel(const QString &name, QWidget *parent)
 
 QString localTime(const QDateTime &time)
 {
-    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return localDateTimeText(time);
 }
 
 } // namespace

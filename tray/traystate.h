@@ -39,7 +39,11 @@ QString trayStateDescription(TrayState state);
 QString channelStateText(status::ChannelState state);
 // "virtio-serial /dev/virtio-ports/org.qemu.guest_agent.0", or the activation name first.
 QString channelLabel(const status::ChannelStatus &channel);
+// In the user's locale (QLocale()): "1.5 ms", "1,5 ms".
 QString durationText(qint64 micros);
+// Date and time in the user's locale, in local time, with seconds.
+QString localDateTimeText(const QDateTime &time);
+QString localTimeText(const QTime &time);
 QString uptimeText(qint64 seconds);
 
 // The tooltip: state, then one line per channel.

@@ -59,6 +59,7 @@ class tst_TrayState : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { QLocale::setDefault(QLocale::c()); }
     void stateOf_data();
     void stateOf();
     void everyStateHasAnIcon();
@@ -166,6 +167,10 @@ void tst_TrayState::durations()
     QFETCH(qint64, micros);
     QFETCH(QString, text);
     QCOMPARE(durationText(micros), text);
+    // The user's locale decides the decimal separator.
+    QLocale::setDefault(QLocale(QLocale::French, QLocale::France));
+    QCOMPARE(durationText(micros), QString(text).replace(u'.', u','));
+    QLocale::setDefault(QLocale::c());
 }
 
 void tst_TrayState::notifications()
@@ -261,6 +266,12 @@ void tst_TrayState::commandModelNewestFirst()
     QCOMPARE(model.index(1, CommandTableModel::Outcome).data().toString(), QStringLiteral("OK"));
     QCOMPARE(model.index(1, CommandTableModel::Time).data().toString(),
              recent[1].finished.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(localTimeText(QTime(14, 3, 9)), QStringLiteral("2:03:09 PM"));
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    QCOMPARE(localTimeText(QTime(14, 3, 9)), QStringLiteral("14:03:09"));
+    QCOMPARE(localDateTimeText(QDateTime(QDate(2026, 5, 1), QTime(14, 3, 9))), QStringLiteral("01.05.26 14:03:09"));
+    QLocale::setDefault(QLocale::c());
 }
 
 void tst_TrayState::diagnostics()

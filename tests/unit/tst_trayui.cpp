@@ -4,12 +4,14 @@
 
 // The tray's widgets without an agent: every control of the status window has an accessible
 // name, the state colours stay readable on light and dark palettes, the SVG icons render at any
-// size and scale, and a second instance in the same session hands over to the first.
+// size and scale, a second instance in the same session hands over to the first, and the
+// German and French translations built into the resources are found and used.
 #include "icons.h"
 #include "singleinstance.h"
 #include "statusclient.h"
 #include "statuscolors.h"
 #include "statuswindow.h"
+#include "traystate.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
@@ -20,6 +22,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 using namespace qtga;
 
@@ -50,6 +53,8 @@ private Q_SLOTS:
     void iconsRenderSharpAtAnySize();
     void secondInstanceActivatesTheFirst();
     void instancesOfOtherSessionsDoNotMeet();
+    void translationsBuiltIn_data();
+    void translationsBuiltIn();
 };
 
 void tst_TrayUi::everyControlHasAnAccessibleName()
@@ -149,6 +154,38 @@ void tst_TrayUi::instancesOfOtherSessionsDoNotMeet()
     SingleInstance b(dir.path(), SingleInstance::sessionKey(QStringLiteral("xcb")));
     QCOMPARE(SingleInstance::sessionKey(QStringLiteral("xcb")), QStringLiteral("xcb-_42"));
     QVERIFY(b.claim());
+}
+
+void tst_TrayUi::translationsBuiltIn_data()
+{
+    QTest::addColumn<QLocale>("locale");
+    QTest::addColumn<QString>("notRunning");
+    QTest::addColumn<QString>("details");
+    QTest::addColumn<QString>("windowTitle");
+    QTest::newRow("de") << QLocale(QLocale::German, QLocale::Austria) << "Gastagent läuft nicht"
+                        << "Details anzeigen" << "Status des QEMU-Gastagenten";
+    QTest::newRow("fr") << QLocale(QLocale::French, QLocale::Canada) << "L’agent invité ne fonctionne pas"
+                        << "Afficher les détails" << "État de l’agent invité QEMU";
+}
+
+void tst_TrayUi::translationsBuiltIn()
+{
+    QFETCH(QLocale, locale);
+    QFETCH(QString, notRunning);
+    QFETCH(QString, details);
+    QFETCH(QString, windowTitle);
+    // As main() loads it: by the user's locale, from the resources.
+    QTranslator translator;
+    QVERIFY(translator.load(locale, QStringLiteral("qtga-tray"), QStringLiteral("_"), QStringLiteral(":/i18n")));
+    QVERIFY(QCoreApplication::installTranslator(&translator));
+    QCOMPARE(trayStateTitle(TrayState::NotRunning), notRunning);
+    QCOMPARE(QCoreApplication::translate("qtga::DesktopNotifier", "Show details"), details);
+    StatusClient client(QStringLiteral("/nonexistent/qtga-status.sock"));
+    StatusWindow window(client);
+    QCOMPARE(window.windowTitle(), windowTitle);
+    QCOMPARE(window.stateTitle(), notRunning);
+    QVERIFY(QCoreApplication::removeTranslator(&translator));
+    QCOMPARE(trayStateTitle(TrayState::NotRunning), QStringLiteral("Guest agent not running"));
 }
 
 QTEST_MAIN(tst_TrayUi)
