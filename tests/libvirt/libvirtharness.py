@@ -205,6 +205,17 @@ class Console:
         self.log.flush()
         self.buffer += chunk.replace(b"\r", b"")
 
+    def wait_for_boot(self, limit=BOOT_TIMEOUT):
+        """Until the guest's init says its shell is up (after a reboot, with the console
+        connected throughout), then until that shell answers."""
+        deadline = time.monotonic() + limit
+        while b"QTGA-VM-READY\n" not in self.buffer:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the guest did not come back")
+            self._read(deadline)
+        self.buffer = self.buffer[self.buffer.index(b"QTGA-VM-READY\n") + 14:]
+        self.wait_for_shell(max(1, deadline - time.monotonic()))
+
     def wait_for_shell(self, limit=BOOT_TIMEOUT):
         """Until the shell answers (output before connecting is lost, so it is asked)."""
         deadline = time.monotonic() + limit
@@ -226,8 +237,11 @@ class Console:
         self.marker += 1
         begin = b"@@B%d@@" % self.marker
         end = b"@@E%d@@ " % self.marker
-        script = (b"printf '\\n@@B%d@@\\n'\n{ " % self.marker + command.encode()
-                  + b"\n} </dev/null 2>&1; printf '\\n@@E%d@@ %%s\\n' $?\n" % self.marker)
+        # One line: the shell never waits in the middle of a compound command.
+        body = command.strip()
+        body += " " if body.endswith("&") else "; "
+        script = (b"printf '\\n@@B%d@@\\n'; { " % self.marker + body.encode()
+                  + b"} </dev/null 2>&1; printf '\\n@@E%d@@ %%s\\n' $?\n" % self.marker)
         self.sock.sendall(script)
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
@@ -332,11 +346,13 @@ class Domain:
         self.after_boot()
 
     def after_boot(self, connect=True):
-        """Waits for the control shell (connecting the console first after a QEMU start), then
-        sets up the agent's port and the NIC."""
+        """Waits for the control shell (connecting the console first after a QEMU start; else
+        waiting for the new boot's first words), then sets up the agent's port and the NIC."""
         if connect:
             self.console.connect()
-        self.console.wait_for_shell()
+            self.console.wait_for_shell()
+        else:
+            self.console.wait_for_boot()
         self.agent = None
         self.agent_pid = None
         # No udev in the guest: the port's symlink qemu-ga opens, as udev's rule would make it.

@@ -16,12 +16,13 @@
 # migrate a guest with a mounted 9p share, and libvirt's save/restore and internal snapshots are
 # migrations; and a writable root of its own lets set-user-password change /etc/shadow.
 #
-# Usage: make-root-image.sh OUTDIR QTGA_AGENT QEMU_GA
+# Usage: make-root-image.sh OUTDIR QTGA_AGENT QEMU_GA [TOOL...]   (TOOLs go to /usr/bin)
 set -eu
 
 out=${1:?usage: make-root-image.sh OUTDIR QTGA_AGENT QEMU_GA}
 qtga=${2:?usage: make-root-image.sh OUTDIR QTGA_AGENT QEMU_GA}
 qemuga=${3:?usage: make-root-image.sh OUTDIR QTGA_AGENT QEMU_GA}
+shift 3
 for tool in mkfs.ext4 qemu-img ldd; do
     command -v "$tool" >/dev/null || { echo "make-root-image: $tool is missing (see .ci/deps)" >&2; exit 1; }
 done
@@ -68,6 +69,9 @@ done
 
 copy_with_libraries "$qtga" /usr/sbin/qtga-agent
 copy_with_libraries "$qemuga" /usr/sbin/qemu-ga
+for tool in "$@"; do
+    copy_with_libraries "$tool" "/usr/bin/$(basename "$tool")"
+done
 rm -f "$root/usr/sbin/chpasswd"
 copy_with_libraries /usr/sbin/chpasswd /usr/sbin/chpasswd
 # PAM, which chpasswd changes passwords through: its configuration and its modules (loaded with
