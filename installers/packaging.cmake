@@ -58,6 +58,7 @@ set(CPACK_DEBIAN_AGENT_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_TRAY_PACKAGE_NAME qtga-tray)
 set(CPACK_DEBIAN_TRAY_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_TRAY_PACKAGE_RECOMMENDS qtga)
+set(CPACK_DEBIAN_TRAY_PACKAGE_DEPENDS libqt6svg6)  # the SVG icon engine plugin, loaded at run time
 set(CPACK_DEBIAN_TRAY_DESCRIPTION "status tray for the QEMU guest agent qtga
 qtga-tray shows the person at the guest's desktop whether the guest agent is
 running, whether a host is connected and whether the filesystems are frozen for
@@ -112,6 +113,7 @@ set(CPACK_RPM_AGENT_USER_FILELIST
 set(CPACK_RPM_TRAY_PACKAGE_NAME qtga-tray)
 set(CPACK_RPM_TRAY_PACKAGE_SUMMARY "Status tray for the QEMU guest agent qtga")
 set(CPACK_RPM_TRAY_PACKAGE_DESCRIPTION "${CPACK_DEBIAN_TRAY_DESCRIPTION}")
+set(CPACK_RPM_TRAY_PACKAGE_REQUIRES "qt6-qtsvg")  # the SVG icon engine plugin, loaded at run time
 set(CPACK_RPM_TRAY_USER_FILELIST
     "%config(noreplace) /etc/xdg/autostart/qtga-tray.desktop"
     "%license /usr/share/licenses/qtga-tray/LICENSE")

@@ -4,11 +4,6 @@
 
 #include "icons.h"
 
-#include <QHash>
-#include <QPainter>
-#include <QPixmap>
-#include <QSvgRenderer>
-
 static void initResources()
 {
     Q_INIT_RESOURCE(qtga_tray);
@@ -18,38 +13,24 @@ namespace qtga {
 
 namespace {
 
-// Rendered by hand rather than through the SVG icon engine plugin, which may be missing.
-QIcon renderSvg(const QString &path)
+// QIcon hands SVG files to Qt's SVG icon engine (libqt6svg6), which renders each size and
+// device pixel ratio on demand: sharp in a 16 px panel and at a scale factor of 2 alike.
+QIcon svgIcon(const QString &path)
 {
-    static QHash<QString, QIcon> cache;
-    if (const auto it = cache.constFind(path); it != cache.constEnd())
-        return *it;
     initResources();
-    QSvgRenderer renderer(path);
-    QIcon icon;
-    for (const int size : {16, 22, 24, 32, 48, 64, 128, 256}) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        renderer.render(&painter);
-        painter.end();
-        icon.addPixmap(pixmap);
-    }
-    cache.insert(path, icon);
-    return icon;
+    return QIcon(path);
 }
 
 } // namespace
 
 QIcon stateIcon(TrayState state)
 {
-    return renderSvg(trayStateIconPath(state));
+    return svgIcon(trayStateIconPath(state));
 }
 
 QIcon applicationIcon()
 {
-    return renderSvg(QStringLiteral(":/qtga/icons/qtga-tray.svg"));
+    return svgIcon(QStringLiteral(":/qtga/icons/qtga-tray.svg"));
 }
 
 } // namespace qtga

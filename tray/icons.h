@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-// The tray's SVG icons, rendered at the sizes panels and windows ask for.
+// The tray's icons, from the SVG files in the resources, at any size and scale.
 #pragma once
 
 #include "traystate.h"

@@ -8,15 +8,6 @@
 
 namespace qtga {
 
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qtga::NotificationPolicy", text);
-}
-
-} // namespace
-
 QList<Notification> NotificationPolicy::observe(bool agentReachable, const status::AgentStatus &status, qint64 nowMs)
 {
     QList<Notification> out;

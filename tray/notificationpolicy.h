@@ -9,6 +9,7 @@
 
 #include "statusprotocol.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 
@@ -26,6 +27,8 @@ struct Notification
 
 class NotificationPolicy
 {
+    Q_DECLARE_TR_FUNCTIONS(qtga::NotificationPolicy)
+
 public:
     static constexpr qint64 MinIntervalMs = 30000;
     // A host that was gone for less than this (a client that reconnects per request) is not news.

@@ -8,6 +8,10 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
 Q_LOGGING_CATEGORY(lcClient, "qtga.tray.client")
 
 namespace qtga {
@@ -26,12 +30,12 @@ StatusClient::StatusClient(QString socketPath, QObject *parent)
         const QString reason = error == QLocalSocket::ServerNotFoundError
             ? tr("The agent is not running (no status socket at %1)").arg(m_path)
             : error == QLocalSocket::SocketAccessError
-                ? tr("No permission to read %1 (is this user in the socket's group?)").arg(m_path)
+                ? accessAdvice()
                 : error == QLocalSocket::ConnectionRefusedError
                     ? tr("The agent is not running (%1 refuses connections)").arg(m_path)
                     : m_socket.errorString();
         m_socket.abort();
-        setUnreachable(reason);
+        setUnreachable(reason, error == QLocalSocket::SocketAccessError);
     });
     // An agent that comes back creates its socket: look at once instead of at the next retry.
     connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this] {
@@ -83,6 +87,7 @@ void StatusClient::onReadyRead()
         status::applyMessage(m_status, *message);
         if (!m_connected) {
             m_connected = true;
+            m_accessDenied = false;
             m_lastError.clear();
             Q_EMIT connectedChanged(true);
         }
@@ -97,20 +102,51 @@ void StatusClient::onReadyRead()
     }
 }
 
+AgentReach StatusClient::reach() const
+{
+    if (m_connected)
+        return AgentReach::Reachable;
+    return m_accessDenied ? AgentReach::NoAccess : AgentReach::NotRunning;
+}
+
+QString StatusClient::accessAdvice() const
+{
+    // The group of the socket decides (the agent's --status-socket-group); a directory on the
+    // way that refuses us is named by its own group, which is as close as we can get.
+    QFileInfo blocking(m_path);
+    while (!blocking.exists() && blocking.absolutePath() != blocking.absoluteFilePath())
+        blocking = QFileInfo(blocking.absolutePath());
+    QString groupName = blocking.group();
+    if (groupName.isEmpty())
+        groupName = QString::number(blocking.groupId());
+    const passwd *pw = ::getpwuid(::geteuid());
+    const QString user = pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::geteuid());
+    bool listed = false;
+    if (const struct group *gr = ::getgrgid(blocking.groupId()); gr && pw) {
+        for (char **member = gr->gr_mem; member && *member; ++member)
+            listed = listed || qstrcmp(*member, pw->pw_name) == 0;
+    }
+    return noAccessAdvice(m_path, groupName, user, listed);
+}
+
 void StatusClient::onDisconnected()
 {
     setUnreachable(tr("The agent stopped"));
 }
 
-void StatusClient::setUnreachable(const QString &reason)
+void StatusClient::setUnreachable(const QString &reason, bool accessDenied)
 {
+    const bool changed = reason != m_lastError || accessDenied != m_accessDenied;
     m_lastError = reason;
+    m_accessDenied = accessDenied;
     m_buffer.clear();
     watchSocketDirectory();
     m_retry.start();
     if (m_connected) {
         m_connected = false;
         Q_EMIT connectedChanged(false);
+    } else if (changed) {
+        Q_EMIT unreachableReasonChanged();
     }
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "statusprotocol.h"
+#include "traystate.h"
 
 #include <QFileSystemWatcher>
 #include <QLocalSocket>
@@ -33,12 +34,16 @@ public:
     QString socketPath() const { return m_path; }
     // Whether the agent is reachable: connected and its snapshot received.
     bool isConnected() const { return m_connected; }
+    // Connected, not running, or there but not allowed (then lastError() says what to do).
+    AgentReach reach() const;
     // Why the agent is unreachable, for the user.
     QString lastError() const { return m_lastError; }
     const status::AgentStatus &status() const { return m_status; }
 
 Q_SIGNALS:
     void connectedChanged(bool connected);
+    // While unreachable: reach() or lastError() changed (e.g. from not running to no access).
+    void unreachableReasonChanged();
     // After status() has taken the message in. Messages of a newer agent that this reader
     // does not know are skipped.
     void messageReceived(const qtga::status::StatusMessage &message);
@@ -47,8 +52,9 @@ private:
     void tryConnect();
     void onReadyRead();
     void onDisconnected();
-    void setUnreachable(const QString &reason);
+    void setUnreachable(const QString &reason, bool accessDenied = false);
     void watchSocketDirectory();
+    QString accessAdvice() const;
 
     QString m_path;
     QLocalSocket m_socket;
@@ -56,6 +62,7 @@ private:
     QFileSystemWatcher m_watcher;
     QByteArray m_buffer;
     bool m_connected = false;
+    bool m_accessDenied = false;
     QString m_lastError;
     status::AgentStatus m_status;
 };

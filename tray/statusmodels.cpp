@@ -101,7 +101,7 @@ QVariant CommandTableModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return QVariant();
     switch (index.column()) {
-    case Time: return r.finished.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+    case Time: return localTimeText(r.finished.toLocalTime().time());
     case Command: return r.name;
     case Outcome: return r.succeeded ? tr("OK") : tr("Error");
     case Duration: return durationText(r.durationMicros);

@@ -6,9 +6,11 @@
 
 #include "icons.h"
 #include "statusclient.h"
+#include "statuscolors.h"
 #include "traystate.h"
 
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -22,11 +24,6 @@ namespace qtga {
 
 namespace {
 
-const QColor Good(0x2e, 0x9e, 0x4f);
-const QColor Waiting(0xb7, 0x79, 0x00);
-const QColor Bad(0xc6, 0x28, 0x28);
-const QColor Frozen(0x2f, 0x7f, 0xd8);
-
 // Colours the state and outcome columns; the models stay free of presentation.
 class StatusDelegate : public QStyledItemDelegate
 {
@@ -39,14 +36,14 @@ protected:
         QStyledItemDelegate::initStyleOption(option, index);
         const QVariant succeeded = index.data(CommandTableModel::SucceededRole);
         if (index.column() == CommandTableModel::Outcome && succeeded.isValid() && !succeeded.toBool())
-            setColor(option, Bad);
+            setColor(option, StatusColor::Bad);
         const QVariant state = index.data(ChannelTableModel::StateRole);
         if (index.column() == ChannelTableModel::State && state.isValid()) {
             switch (status::ChannelState(state.toInt())) {
-            case status::ChannelState::HostConnected: setColor(option, Good); break;
+            case status::ChannelState::HostConnected: setColor(option, StatusColor::Good); break;
             case status::ChannelState::WaitingForHost:
-            case status::ChannelState::Retrying: setColor(option, Waiting); break;
-            case status::ChannelState::Error: setColor(option, Bad); break;
+            case status::ChannelState::Retrying: setColor(option, StatusColor::Waiting); break;
+            case status::ChannelState::Error: setColor(option, StatusColor::Bad); break;
             case status::ChannelState::Listening:
             case status::ChannelState::Closed: break;
             }
@@ -54,16 +51,17 @@ protected:
     }
 
 private:
-    static void setColor(QStyleOptionViewItem *option, const QColor &color)
+    static void setColor(QStyleOptionViewItem *option, StatusColor role)
     {
-        option->palette.setColor(QPalette::Text, color);
+        option->palette.setColor(QPalette::Text, statusColor(role, option->palette));
         option->font.setBold(true);
     }
 };
 
-QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
+QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *parent)
 {
     auto *view = new QTableView(parent);
+    view->setAccessibleName(name);
     view->setModel(model);
     view->setItemDelegate(new StatusDelegate(view));
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -78,16 +76,17 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     return view;
 }
 
-QLabel *valueLabel(QWidget *parent)
+QLabel *valueLabel(const QString &name, QWidget *parent)
 {
     auto *label = new QLabel(parent);
+    label->setAccessibleName(name);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
 }
 
 QString localTime(const QDateTime &time)
 {
-    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return localDateTimeText(time);
 }
 
 } // namespace
@@ -97,20 +96,27 @@ StatusWindow::StatusWindow(const StatusClient &client, QWidget *parent) : QWidge
     setWindowTitle(tr("QEMU Guest Agent Status"));
     setWindowIcon(applicationIcon());
 
+    // The notice takes the theme's tooltip colours: a hint, readable in light and dark themes.
     m_notice = new QLabel(this);
+    m_notice->setAccessibleName(tr("Notice"));
     m_notice->setWordWrap(true);
-    m_notice->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; color: #5c4300; border: 1px solid #e8c96a;"
-                                           " border-radius: 4px; padding: 6px 8px; }"));
+    m_notice->setFrameShape(QFrame::StyledPanel);
+    m_notice->setMargin(6);
+    m_notice->setAutoFillBackground(true);
+    m_notice->setBackgroundRole(QPalette::ToolTipBase);
+    m_notice->setForegroundRole(QPalette::ToolTipText);
     m_notice->hide();
 
     m_icon = new QLabel(this);
     m_icon->setFixedSize(56, 56);
     m_title = new QLabel(this);
+    m_title->setAccessibleName(tr("State"));
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.35);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_description = new QLabel(this);
+    m_description->setAccessibleName(tr("Details"));
     m_description->setWordWrap(true);
     auto *headerText = new QVBoxLayout;
     headerText->setSpacing(2);
@@ -127,30 +133,39 @@ StatusWindow::StatusWindow(const StatusClient &client, QWidget *parent) : QWidge
     auto *form = new QFormLayout(m_agentBox);
     form->setLabelAlignment(Qt::AlignLeft);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_version = valueLabel(m_agentBox);
-    m_process = valueLabel(m_agentBox);
-    m_uptime = valueLabel(m_agentBox);
-    m_filesystems = valueLabel(m_agentBox);
-    m_counters = valueLabel(m_agentBox);
+    m_version = valueLabel(tr("Version"), m_agentBox);
+    m_process = valueLabel(tr("Process"), m_agentBox);
+    m_uptime = valueLabel(tr("Running since"), m_agentBox);
+    m_filesystems = valueLabel(tr("Filesystems"), m_agentBox);
+    m_counters = valueLabel(tr("Commands"), m_agentBox);
     form->addRow(tr("Version:"), m_version);
     form->addRow(tr("Process:"), m_process);
     form->addRow(tr("Running since:"), m_uptime);
     form->addRow(tr("Filesystems:"), m_filesystems);
     form->addRow(tr("Commands:"), m_counters);
+    for (QLabel *value : {m_version, m_process, m_uptime, m_filesystems, m_counters}) {
+        if (auto *label = qobject_cast<QLabel *>(form->labelForField(value))) {
+            label->setBuddy(value);
+            label->setAccessibleName(value->accessibleName());
+        }
+    }
 
     m_channelBox = new QGroupBox(tr("Channels"), this);
-    m_channelView = makeTable(&m_channels, m_channelBox);
+    m_channelView = makeTable(&m_channels, tr("Channels"), m_channelBox);
     m_channelView->horizontalHeader()->setSectionResizeMode(ChannelTableModel::Path, QHeaderView::Stretch);
     m_channelView->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
     (new QVBoxLayout(m_channelBox))->addWidget(m_channelView);
 
     m_commandBox = new QGroupBox(tr("Recent commands (newest first)"), this);
-    m_commandView = makeTable(&m_commands, m_commandBox);
+    m_commandView = makeTable(&m_commands, tr("Recent commands"), m_commandBox);
     m_commandView->horizontalHeader()->setSectionResizeMode(CommandTableModel::Command, QHeaderView::Stretch);
     (new QVBoxLayout(m_commandBox))->addWidget(m_commandView);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *copy = buttons->addButton(tr("Copy Diagnostics"), QDialogButtonBox::ActionRole);
+    copy->setAccessibleName(tr("Copy Diagnostics"));
+    copy->setAccessibleDescription(tr("Copies a summary of the agent's state to the clipboard"));
+    buttons->button(QDialogButtonBox::Close)->setAccessibleName(tr("Close"));
     connect(copy, &QPushButton::clicked, this, &StatusWindow::copyDiagnosticsRequested);
     connect(buttons, &QDialogButtonBox::rejected, this, &QWidget::close);
 
@@ -168,6 +183,7 @@ StatusWindow::StatusWindow(const StatusClient &client, QWidget *parent) : QWidge
     connect(&m_clock, &QTimer::timeout, this, &StatusWindow::refreshTimes);
     connect(&client, &StatusClient::connectedChanged, this, &StatusWindow::refresh);
     connect(&client, &StatusClient::messageReceived, this, &StatusWindow::refresh);
+    connect(&client, &StatusClient::unreachableReasonChanged, this, &StatusWindow::refresh);
     resize(660, 680);
     refresh();
 }
@@ -181,6 +197,13 @@ void StatusWindow::setNotice(const QString &text)
 QString StatusWindow::stateTitle() const
 {
     return m_title->text();
+}
+
+void StatusWindow::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::LanguageChange)
+        refresh();
 }
 
 void StatusWindow::showEvent(QShowEvent *event)
@@ -200,11 +223,14 @@ void StatusWindow::refresh()
 {
     const bool reachable = m_client.isConnected();
     const status::AgentStatus &s = m_client.status();
-    const TrayState state = trayStateOf(reachable, s);
-    m_icon->setPixmap(stateIcon(state).pixmap(56, 56));
+    const TrayState state = trayStateOf(m_client.reach(), s);
+    m_icon->setPixmap(stateIcon(state).pixmap(m_icon->size(), devicePixelRatioF()));
+    m_icon->setAccessibleName(trayStateTitle(state));
     m_title->setText(trayStateTitle(state));
-    m_description->setText(reachable ? trayStateDescription(state)
-                                     : trayStateDescription(state) + u' ' + m_client.lastError() + u'.');
+    QString reason = m_client.lastError();
+    if (!reason.isEmpty() && !reason.endsWith(u'.'))
+        reason += u'.';
+    m_description->setText(reachable ? trayStateDescription(state) : trayStateDescription(state) + u' ' + reason);
     m_channels.setChannels(s.channels);
     m_commands.setCommands(s.recent);
     // The last known details stay readable, greyed out, while the agent is away.
@@ -244,7 +270,7 @@ void StatusWindow::refreshTimes()
         m_uptime->setText(tr("%1 (stopped)").arg(localTime(s.started)));
     if (s.frozen) {
         m_filesystems->setText(tr("<b style=\"color:%1\">Frozen</b> since %2 (for %3)")
-                                   .arg(Frozen.name(), localTime(s.frozenSince),
+                                   .arg(statusColor(StatusColor::Frozen, palette()).name(), localTime(s.frozenSince),
                                         uptimeText(s.frozenSince.secsTo(now))));
     } else {
         m_filesystems->setText(tr("Thawed"));

@@ -37,6 +37,7 @@ Q_SIGNALS:
     void copyDiagnosticsRequested();
 
 protected:
+    void changeEvent(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 

@@ -7,16 +7,19 @@
 #include "qtga_version.h"
 
 #include <QCoreApplication>
+#include <QLocale>
+#include <QRegularExpression>
 #include <QStringList>
 
 namespace qtga {
 
 namespace {
 
-QString tr(const char *text)
+// The texts' context, for tr() and lupdate alike.
+struct Texts
 {
-    return QCoreApplication::translate("qtga::TrayState", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qtga::TrayState)
+};
 
 QString timeText(const QDateTime &time)
 {
@@ -25,10 +28,12 @@ QString timeText(const QDateTime &time)
 
 } // namespace
 
-TrayState trayStateOf(bool agentReachable, const status::AgentStatus &status)
+TrayState trayStateOf(AgentReach reach, const status::AgentStatus &status)
 {
-    if (!agentReachable)
+    if (reach == AgentReach::NotRunning)
         return TrayState::NotRunning;
+    if (reach == AgentReach::NoAccess)
+        return TrayState::NoAccess;
     if (status.frozen)
         return TrayState::Frozen;
     return status.hostConnected() ? TrayState::HostConnected : TrayState::NoHost;
@@ -38,6 +43,7 @@ QString trayStateIconPath(TrayState state)
 {
     switch (state) {
     case TrayState::NotRunning: return QStringLiteral(":/qtga/icons/agent-not-running.svg");
+    case TrayState::NoAccess: return QStringLiteral(":/qtga/icons/agent-no-access.svg");
     case TrayState::NoHost: return QStringLiteral(":/qtga/icons/agent-no-host.svg");
     case TrayState::HostConnected: return QStringLiteral(":/qtga/icons/agent-host-connected.svg");
     case TrayState::Frozen: return QStringLiteral(":/qtga/icons/agent-frozen.svg");
@@ -48,10 +54,11 @@ QString trayStateIconPath(TrayState state)
 QString trayStateTitle(TrayState state)
 {
     switch (state) {
-    case TrayState::NotRunning: return tr("Guest agent not running");
-    case TrayState::NoHost: return tr("Guest agent running, no host connected");
-    case TrayState::HostConnected: return tr("Host connected");
-    case TrayState::Frozen: return tr("Filesystems frozen");
+    case TrayState::NotRunning: return Texts::tr("Guest agent not running");
+    case TrayState::NoAccess: return Texts::tr("No access to the guest agent's status");
+    case TrayState::NoHost: return Texts::tr("Guest agent running, no host connected");
+    case TrayState::HostConnected: return Texts::tr("Host connected");
+    case TrayState::Frozen: return Texts::tr("Filesystems frozen");
     }
     return QString();
 }
@@ -60,27 +67,42 @@ QString trayStateDescription(TrayState state)
 {
     switch (state) {
     case TrayState::NotRunning:
-        return tr("The QEMU guest agent is not running or cannot be reached. The host cannot talk to "
+        return Texts::tr("The QEMU guest agent is not running or cannot be reached. The host cannot talk to "
                   "this machine through it.");
+    case TrayState::NoAccess:
+        return Texts::tr("The guest agent's status socket exists, but this user may not read it.");
     case TrayState::NoHost:
-        return tr("The agent is running and waiting for the host to connect.");
+        return Texts::tr("The agent is running and waiting for the host to connect.");
     case TrayState::HostConnected:
-        return tr("The host is connected to the agent and can manage this machine.");
+        return Texts::tr("The host is connected to the agent and can manage this machine.");
     case TrayState::Frozen:
-        return tr("The filesystems are frozen for a snapshot. Writes wait until the host thaws them.");
+        return Texts::tr("The filesystems are frozen for a snapshot. Writes wait until the host thaws them.");
     }
     return QString();
+}
+
+QString noAccessAdvice(const QString &socketPath, const QString &group, const QString &user,
+                       bool userListedInGroup)
+{
+    if (userListedInGroup) {
+        return Texts::tr("%1 is in the group “%2” that may read %3, but this session started before that. "
+                  "Log out and log in again.")
+            .arg(user, group, socketPath);
+    }
+    return Texts::tr("Only members of the group “%1” may read %2. Add %3 to it (sudo usermod -aG %1 %3), then "
+              "log out and log in again.")
+        .arg(group, socketPath, user);
 }
 
 QString channelStateText(status::ChannelState state)
 {
     switch (state) {
-    case status::ChannelState::Closed: return tr("Closed");
-    case status::ChannelState::Listening: return tr("Listening");
-    case status::ChannelState::HostConnected: return tr("Host connected");
-    case status::ChannelState::WaitingForHost: return tr("Waiting for host");
-    case status::ChannelState::Retrying: return tr("Retrying");
-    case status::ChannelState::Error: return tr("Error");
+    case status::ChannelState::Closed: return Texts::tr("Closed");
+    case status::ChannelState::Listening: return Texts::tr("Listening");
+    case status::ChannelState::HostConnected: return Texts::tr("Host connected");
+    case status::ChannelState::WaitingForHost: return Texts::tr("Waiting for host");
+    case status::ChannelState::Retrying: return Texts::tr("Retrying");
+    case status::ChannelState::Error: return Texts::tr("Error");
     }
     return QString();
 }
@@ -93,11 +115,28 @@ QString channelLabel(const status::ChannelStatus &channel)
 
 QString durationText(qint64 micros)
 {
+    const QLocale locale;
     if (micros < 1000)
-        return tr("%1 µs").arg(micros);
+        return Texts::tr("%1 µs").arg(locale.toString(micros));
     if (micros < 1000000)
-        return tr("%1 ms").arg(double(micros) / 1000.0, 0, 'f', micros < 10000 ? 1 : 0);
-    return tr("%1 s").arg(double(micros) / 1000000.0, 0, 'f', micros < 10000000 ? 2 : 1);
+        return Texts::tr("%1 ms").arg(locale.toString(double(micros) / 1000.0, 'f', micros < 10000 ? 1 : 0));
+    return Texts::tr("%1 s").arg(locale.toString(double(micros) / 1000000.0, 'f', micros < 10000000 ? 2 : 1));
+}
+
+QString localDateTimeText(const QDateTime &time)
+{
+    const QLocale locale;
+    return locale.toString(time.toLocalTime().date(), QLocale::ShortFormat) + u' '
+        + localTimeText(time.toLocalTime().time());
+}
+
+QString localTimeText(const QTime &time)
+{
+    // The locale's short time with seconds added (commands come several a minute).
+    QString format = QLocale().timeFormat(QLocale::ShortFormat);
+    if (!format.contains(u's'))
+        format.replace(QRegularExpression(QStringLiteral("(mm?)")), QStringLiteral("\\1:ss"));
+    return time.toString(format);
 }
 
 QString uptimeText(qint64 seconds)
@@ -106,31 +145,34 @@ QString uptimeText(qint64 seconds)
     const qint64 days = seconds / 86400;
     const qint64 hours = seconds % 86400 / 3600;
     const qint64 minutes = seconds % 3600 / 60;
+    const QLocale locale;
+    const auto twoDigits = [&](qint64 n) { return locale.toString(n).rightJustified(2, locale.zeroDigit().at(0)); };
     if (days > 0)
-        return tr("%1 d %2 h").arg(days).arg(hours);
+        return Texts::tr("%1 d %2 h").arg(locale.toString(days), locale.toString(hours));
     if (hours > 0)
-        return tr("%1 h %2 min").arg(hours).arg(minutes, 2, 10, QLatin1Char('0'));
+        return Texts::tr("%1 h %2 min").arg(locale.toString(hours), twoDigits(minutes));
     if (minutes > 0)
-        return tr("%1 min %2 s").arg(minutes).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return tr("%1 s").arg(seconds);
+        return Texts::tr("%1 min %2 s").arg(locale.toString(minutes), twoDigits(seconds % 60));
+    return Texts::tr("%1 s").arg(locale.toString(seconds));
 }
 
-QString trayToolTip(bool agentReachable, const status::AgentStatus &status)
+QString trayToolTip(AgentReach reach, const status::AgentStatus &status)
 {
-    QStringList lines{tr("QEMU guest agent: %1").arg(trayStateTitle(trayStateOf(agentReachable, status)))};
-    if (agentReachable) {
+    QStringList lines{Texts::tr("QEMU guest agent: %1").arg(trayStateTitle(trayStateOf(reach, status)))};
+    if (reach == AgentReach::Reachable) {
         for (const status::ChannelStatus &c : status.channels)
             lines << QStringLiteral("%1: %2").arg(channelLabel(c), channelStateText(c.state).toLower());
     }
     return lines.join(u'\n');
 }
 
-QString diagnosticsSummary(bool agentReachable, const QString &socketPath, const QString &unreachableReason,
+QString diagnosticsSummary(AgentReach reach, const QString &socketPath, const QString &unreachableReason,
                            const status::AgentStatus &status, const QDateTime &now)
 {
     QStringList out;
     out << QStringLiteral("qtga-tray %1 diagnostics, %2").arg(QLatin1String(QTGA_VERSION), timeText(now));
-    out << QStringLiteral("State: %1").arg(trayStateTitle(trayStateOf(agentReachable, status)));
+    const bool agentReachable = reach == AgentReach::Reachable;
+    out << QStringLiteral("State: %1").arg(trayStateTitle(trayStateOf(reach, status)));
     out << QStringLiteral("Status socket: %1 (%2)")
                .arg(socketPath, agentReachable ? QStringLiteral("connected") : unreachableReason);
     if (!agentReachable)

@@ -4,7 +4,8 @@
 
 // The tray's status client and window against the real qtga-agent: connect, snapshot, commands
 // and host connections as they happen, the agent stopping and coming back, a frozen agent
-// thawed; the window follows live and, with no system tray (offscreen), opens by itself.
+// thawed, a socket this user may not read; the window follows live and, with no system tray
+// (offscreen), stays closed at login but opens when the user starts the tray.
 #include "agentharness.h"
 #include "statusclient.h"
 #include "statuswindow.h"
@@ -21,6 +22,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <grp.h>
 #include <unistd.h>
 
 using namespace qtga;
@@ -41,9 +43,11 @@ private Q_SLOTS:
 
     void followsTheAgent();
     void waitsForAnAgentThatIsNotThereYet();
+    void noAccessSaysWhichGroup();
     void frozenThenThawed();
     void windowFollowsLive();
-    void noTrayOpensTheWindow();
+    void noTrayNoWindowAtLogin();
+    void noTrayExplicitStartOpensTheWindow();
     void notificationSettingKept();
     void diagnosticsCopied();
 
@@ -123,6 +127,44 @@ void tst_StatusClient::waitsForAnAgentThatIsNotThereYet()
     QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 10000);
 }
 
+void tst_StatusClient::noAccessSaysWhichGroup()
+{
+    // A status socket this user may not connect to (EACCES): as root, a socket of the group
+    // nogroup read with the effective uid nobody; otherwise our own socket with mode 0.
+    const bool root = ::geteuid() == 0;
+    const gid_t socketGid = root ? 65534 : ::getegid();
+    const struct group *gr = ::getgrgid(socketGid);
+    QVERIFY(gr);
+    const QString groupName = QString::fromLocal8Bit(gr->gr_name);
+    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                     | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
+                                                     | QFile::ExeOther));
+    AgentProcess agent;
+    QVERIFY(agent.start({QStringLiteral("--status-socket=") + statusPath(),
+                         QStringLiteral("--status-socket-group=%1").arg(socketGid)}));
+    if (!root)
+        QVERIFY(QFile::setPermissions(statusPath(), {}));
+    StatusClient client(statusPath());
+    StatusWindow window(client);
+    if (root)
+        QCOMPARE(::seteuid(65534), 0);
+    client.start();
+    QTRY_COMPARE(client.reach(), AgentReach::NoAccess);
+    if (root)
+        QCOMPARE(::seteuid(0), 0);
+    QVERIFY(!client.isConnected());
+    QVERIFY2(client.lastError().contains(QStringLiteral("group “%1”").arg(groupName)), qPrintable(client.lastError()));
+    QVERIFY2(client.lastError().contains(QStringLiteral("log in again")), qPrintable(client.lastError()));
+    QCOMPARE(window.stateTitle(), QStringLiteral("No access to the guest agent's status"));
+
+    // Access granted (the new login): the next retry connects.
+    if (!root)
+        QVERIFY(QFile::setPermissions(statusPath(), QFile::ReadOwner | QFile::WriteOwner));
+    QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 10000);
+    QCOMPARE(client.reach(), AgentReach::Reachable);
+    QCOMPARE(window.stateTitle(), QStringLiteral("Guest agent running, no host connected"));
+}
+
 void tst_StatusClient::frozenThenThawed()
 {
     AgentProcess agent;
@@ -173,16 +215,31 @@ void tst_StatusClient::windowFollowsLive()
     QTRY_COMPARE(window.stateTitle(), QStringLiteral("Guest agent not running"));
 }
 
-void tst_StatusClient::noTrayOpensTheWindow()
+void tst_StatusClient::noTrayNoWindowAtLogin()
 {
     if (QSystemTrayIcon::isSystemTrayAvailable())
         QSKIP("this platform has a system tray");
     StatusClient client(statusPath());
     TrayApp tray(client);
-    tray.start(false);
+    tray.start(TrayApp::StartMode::Autostart);
+    client.start();
+    QTRY_COMPARE(tray.window()->stateTitle(), QStringLiteral("Guest agent not running"));
+    QVERIFY(!tray.hasTrayIcon());
+    QVERIFY(!tray.window()->isVisible());
+    QVERIFY(!QApplication::quitOnLastWindowClosed());
+}
+
+void tst_StatusClient::noTrayExplicitStartOpensTheWindow()
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable())
+        QSKIP("this platform has a system tray");
+    StatusClient client(statusPath());
+    TrayApp tray(client);
+    tray.start(TrayApp::StartMode::Explicit);
     QVERIFY(!tray.hasTrayIcon());
     QVERIFY(tray.window()->isVisible());
-    QVERIFY(QApplication::quitOnLastWindowClosed());
+    // Closing it keeps the tray waiting for a system tray.
+    QVERIFY(!QApplication::quitOnLastWindowClosed());
     client.start();
     QTRY_COMPARE(tray.window()->stateTitle(), QStringLiteral("Guest agent not running"));
 }

@@ -17,6 +17,7 @@ using status::ChannelState;
 using status::ChannelStatus;
 
 Q_DECLARE_METATYPE(TrayState)
+Q_DECLARE_METATYPE(AgentReach)
 
 namespace {
 
@@ -58,9 +59,11 @@ class tst_TrayState : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { QLocale::setDefault(QLocale::c()); }
     void stateOf_data();
     void stateOf();
     void everyStateHasAnIcon();
+    void noAccessSaysWhatToDo();
     void toolTipNamesStateAndChannels();
     void durations_data();
     void durations();
@@ -74,43 +77,65 @@ private Q_SLOTS:
 
 void tst_TrayState::stateOf_data()
 {
-    QTest::addColumn<bool>("reachable");
+    QTest::addColumn<AgentReach>("reach");
     QTest::addColumn<bool>("frozen");
     QTest::addColumn<int>("clients");
     QTest::addColumn<TrayState>("state");
     QTest::addColumn<QString>("icon");
-    QTest::newRow("unreachable") << false << false << 1 << TrayState::NotRunning << ":/qtga/icons/agent-not-running.svg";
-    QTest::newRow("unreachable, was frozen") << false << true << 0 << TrayState::NotRunning
+    QTest::newRow("unreachable") << AgentReach::NotRunning << false << 1 << TrayState::NotRunning << ":/qtga/icons/agent-not-running.svg";
+    QTest::newRow("unreachable, was frozen") << AgentReach::NotRunning << true << 0 << TrayState::NotRunning
                                              << ":/qtga/icons/agent-not-running.svg";
-    QTest::newRow("no host") << true << false << 0 << TrayState::NoHost << ":/qtga/icons/agent-no-host.svg";
-    QTest::newRow("host") << true << false << 1 << TrayState::HostConnected
+    QTest::newRow("no access") << AgentReach::NoAccess << false << 0 << TrayState::NoAccess
+                               << ":/qtga/icons/agent-no-access.svg";
+    QTest::newRow("no access, was frozen") << AgentReach::NoAccess << true << 1 << TrayState::NoAccess
+                                           << ":/qtga/icons/agent-no-access.svg";
+    QTest::newRow("no host") << AgentReach::Reachable << false << 0 << TrayState::NoHost << ":/qtga/icons/agent-no-host.svg";
+    QTest::newRow("host") << AgentReach::Reachable << false << 1 << TrayState::HostConnected
                           << ":/qtga/icons/agent-host-connected.svg";
-    QTest::newRow("frozen with host") << true << true << 1 << TrayState::Frozen << ":/qtga/icons/agent-frozen.svg";
-    QTest::newRow("frozen, host gone") << true << true << 0 << TrayState::Frozen << ":/qtga/icons/agent-frozen.svg";
+    QTest::newRow("frozen with host") << AgentReach::Reachable << true << 1 << TrayState::Frozen << ":/qtga/icons/agent-frozen.svg";
+    QTest::newRow("frozen, host gone") << AgentReach::Reachable << true << 0 << TrayState::Frozen << ":/qtga/icons/agent-frozen.svg";
 }
 
 void tst_TrayState::stateOf()
 {
-    QFETCH(bool, reachable);
+    QFETCH(AgentReach, reach);
     QFETCH(bool, frozen);
     QFETCH(int, clients);
     QFETCH(TrayState, state);
     QFETCH(QString, icon);
-    QCOMPARE(trayStateOf(reachable, agent(frozen, clients)), state);
+    QCOMPARE(trayStateOf(reach, agent(frozen, clients)), state);
     QCOMPARE(trayStateIconPath(state), icon);
 }
 
 void tst_TrayState::everyStateHasAnIcon()
 {
     QSet<QString> icons;
-    for (TrayState s : {TrayState::NotRunning, TrayState::NoHost, TrayState::HostConnected, TrayState::Frozen}) {
+    QSet<QString> titles;
+    for (TrayState s : {TrayState::NotRunning, TrayState::NoAccess, TrayState::NoHost, TrayState::HostConnected,
+                        TrayState::Frozen}) {
         const QString file = trayStateIconPath(s).replace(QLatin1String(":/qtga/"), QLatin1String(QTGA_RESOURCES "/"));
         QVERIFY2(QFile::exists(file), qPrintable(file));
         icons << file;
         QVERIFY(!trayStateTitle(s).isEmpty());
         QVERIFY(!trayStateDescription(s).isEmpty());
+        titles << trayStateTitle(s);
     }
-    QCOMPARE(icons.size(), 4);
+    QCOMPARE(icons.size(), 5);
+    QCOMPARE(titles.size(), 5);
+}
+
+void tst_TrayState::noAccessSaysWhatToDo()
+{
+    const QString add = noAccessAdvice(QStringLiteral("/run/qtga/status.sock"), QStringLiteral("qtga"),
+                                       QStringLiteral("anna"), false);
+    QCOMPARE(add, QStringLiteral("Only members of the group “qtga” may read /run/qtga/status.sock. Add anna to it "
+                                 "(sudo usermod -aG qtga anna), then log out and log in again."));
+    const QString relogin = noAccessAdvice(QStringLiteral("/run/qtga/status.sock"), QStringLiteral("kvm-users"),
+                                           QStringLiteral("anna"), true);
+    QCOMPARE(relogin, QStringLiteral("anna is in the group “kvm-users” that may read /run/qtga/status.sock, but "
+                                     "this session started before that. Log out and log in again."));
+    QCOMPARE(trayToolTip(AgentReach::NoAccess, agent(false, 1)),
+             QStringLiteral("QEMU guest agent: No access to the guest agent's status"));
 }
 
 void tst_TrayState::toolTipNamesStateAndChannels()
@@ -120,10 +145,10 @@ void tst_TrayState::toolTipNamesStateAndChannels()
     s.channels[1].method = QStringLiteral("unix-listen");
     s.channels[1].path = QStringLiteral("/run/qga.sock");
     s.channels[1].name = QStringLiteral("admin");
-    QCOMPARE(trayToolTip(true, s), QStringLiteral("QEMU guest agent: Host connected\n"
+    QCOMPARE(trayToolTip(AgentReach::Reachable, s), QStringLiteral("QEMU guest agent: Host connected\n"
                                                   "virtio-serial /dev/virtio-ports/org.qemu.guest_agent.0: host connected\n"
                                                   "admin (unix-listen /run/qga.sock): listening"));
-    QCOMPARE(trayToolTip(false, s), QStringLiteral("QEMU guest agent: Guest agent not running"));
+    QCOMPARE(trayToolTip(AgentReach::NotRunning, s), QStringLiteral("QEMU guest agent: Guest agent not running"));
 }
 
 void tst_TrayState::durations_data()
@@ -142,6 +167,10 @@ void tst_TrayState::durations()
     QFETCH(qint64, micros);
     QFETCH(QString, text);
     QCOMPARE(durationText(micros), text);
+    // The user's locale decides the decimal separator.
+    QLocale::setDefault(QLocale(QLocale::French, QLocale::France));
+    QCOMPARE(durationText(micros), QString(text).replace(u'.', u','));
+    QLocale::setDefault(QLocale::c());
 }
 
 void tst_TrayState::notifications()
@@ -237,6 +266,12 @@ void tst_TrayState::commandModelNewestFirst()
     QCOMPARE(model.index(1, CommandTableModel::Outcome).data().toString(), QStringLiteral("OK"));
     QCOMPARE(model.index(1, CommandTableModel::Time).data().toString(),
              recent[1].finished.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(localTimeText(QTime(14, 3, 9)), QStringLiteral("2:03:09 PM"));
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    QCOMPARE(localTimeText(QTime(14, 3, 9)), QStringLiteral("14:03:09"));
+    QCOMPARE(localDateTimeText(QDateTime(QDate(2026, 5, 1), QTime(14, 3, 9))), QStringLiteral("01.05.26 14:03:09"));
+    QLocale::setDefault(QLocale::c());
 }
 
 void tst_TrayState::diagnostics()
@@ -250,7 +285,7 @@ void tst_TrayState::diagnostics()
     s.commands = 5;
     s.errors = 1;
     const QDateTime now = s.started.addSecs(3600 + 120);
-    const QString text = diagnosticsSummary(true, QStringLiteral("/run/qtga/status.sock"), QString(), s, now);
+    const QString text = diagnosticsSummary(AgentReach::Reachable, QStringLiteral("/run/qtga/status.sock"), QString(), s, now);
     for (const QString &expected : {QStringLiteral("State: Filesystems frozen"),
                                     QStringLiteral("Status socket: /run/qtga/status.sock (connected)"),
                                     QStringLiteral("Agent: qtga 0.1.0, pid 77"), QStringLiteral("up 1 h 02 min"),
@@ -261,7 +296,7 @@ void tst_TrayState::diagnostics()
                                     QStringLiteral("guest-fsfreeze-freeze  ok  1.2 ms")}) {
         QVERIFY2(text.contains(expected), qPrintable(expected + QStringLiteral(" in:\n") + text));
     }
-    const QString down = diagnosticsSummary(false, QStringLiteral("/run/qtga/status.sock"),
+    const QString down = diagnosticsSummary(AgentReach::NotRunning, QStringLiteral("/run/qtga/status.sock"),
                                             QStringLiteral("The agent stopped"), s, now);
     QVERIFY(down.contains(QStringLiteral("State: Guest agent not running")));
     QVERIFY(down.contains(QStringLiteral("(The agent stopped)")));

@@ -25,10 +25,20 @@ fail() {
     poweroff -f
 }
 
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroot /lower || fail "cannot mount the host root"
-mount -t tmpfs -o mode=0755 overlay-upper /ovl
-mkdir -p /ovl/upper /ovl/work
-mount -t overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work overlay /newroot || fail "cannot mount the overlay root"
+# qtga.root=vdX on the kernel command line: the root is that ext4 disk, written in place, and
+# the test disk is the next one (the libvirt tests, whose domain must be migratable for
+# save/restore and snapshots, which a mounted 9p share prevents; see make-root-image.sh).
+root_disk=$(sed -n 's/.*qtga\.root=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
+data_disk=vda
+if [ -n "$root_disk" ]; then
+    mount -t ext4 "/dev/$root_disk" /newroot || fail "cannot mount /dev/$root_disk"
+    [ "$root_disk" = vda ] && data_disk=vdb
+else
+    mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroot /lower || fail "cannot mount the host root"
+    mount -t tmpfs -o mode=0755 overlay-upper /ovl
+    mkdir -p /ovl/upper /ovl/work
+    mount -t overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work overlay /newroot || fail "cannot mount the overlay root"
+fi
 
 mount -t proc proc /newroot/proc
 mount -t sysfs sysfs /newroot/sys
@@ -40,9 +50,9 @@ mount -t tmpfs tmpfs /newroot/dev/shm
 # /tmp must be reachable from the guest. /run starts empty, as after a real boot.
 mount -t tmpfs -o mode=0755 tmpfs /newroot/run
 
-if [ -b /dev/vda ]; then
+if [ -b "/dev/$data_disk" ]; then
     mkdir -p /newroot/mnt/vmdisk
-    mount -t ext4 /dev/vda /newroot/mnt/vmdisk || fail "cannot mount /dev/vda"
+    mount -t ext4 "/dev/$data_disk" /newroot/mnt/vmdisk || fail "cannot mount /dev/$data_disk"
 fi
 
 hostname qtga-vm
@@ -70,4 +80,6 @@ exec /bin/busybox "$action" -f
 EOF
 chmod 0755 /newroot/sbin/shutdown
 
+# The disk root has the usual directories; the host root's PATH stays as the vm tests know it.
+[ -n "$root_disk" ] && export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 exec chroot /newroot /bin/sh -c 'stty -echo -onlcr 2>/dev/null; cd /; echo QTGA-VM-READY; exec /bin/sh'

@@ -24,8 +24,8 @@ out=$(cd "$out" && pwd)
 
 # Loaded in this order with their dependencies first; virtio_pci brings up the devices,
 # overlay gives the guest a writable root over the read-only 9p share, nvme drives the emulated
-# NVMe disk whose SMART log guest-get-disks reports.
-modules="virtio_pci virtio_console virtio_blk 9pnet_virtio 9p overlay ext4 vsock_loopback nvme"
+# NVMe disk whose SMART log guest-get-disks reports, virtio_net the libvirt tests' user-mode NIC.
+modules="virtio_pci virtio_console virtio_blk 9pnet_virtio 9p overlay ext4 vsock_loopback nvme virtio_net"
 
 for tool in apt-get apt-cache dpkg-deb depmod modprobe cpio gzip xz; do
     command -v "$tool" >/dev/null || { echo "make-vm-image: $tool is missing (see .ci/deps)" >&2; exit 1; }
