@@ -19,7 +19,7 @@ namespace qtga {
 
 namespace {
 
-const char DefaultFsfreezeHook[] = "/etc/qemu/fsfreeze-hook";
+const char DefaultFsfreezeHook[] = QTGA_CONFIG_DIR "/fsfreeze-hook";
 const char VirtioSerialDefaultPath[] = "/dev/virtio-ports/org.qemu.guest_agent.0";
 const char IsaSerialDefaultPath[] = "/dev/ttyS0";
 const char DefaultPidFile[] = "/var/run/qemu-ga.pid";
@@ -534,7 +534,9 @@ private:
         case 's':
             return fail("-s/--service is only supported on Windows\n");
         case 'V':
-            m_result.output = "QEMU Guest Agent " QTGA_QEMU_COMPAT_VERSION "\n";
+            // The first line is qemu-ga's, for scripts that parse it; the second says what runs.
+            m_result.output = "QEMU Guest Agent " QTGA_QEMU_COMPAT_VERSION "\n"
+                              "qtga " QTGA_VERSION ", a drop-in replacement for qemu-ga (" QTGA_HOMEPAGE ")\n";
             return stop(StartupAction::PrintVersion);
         case 'h':
             m_result.output = usageText(m_argv0, m_defaultConfigPath);

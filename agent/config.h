@@ -5,6 +5,8 @@
 // Command line and key file of qtga-agent: the qemu-ga options plus qtga's own.
 #pragma once
 
+#include "qtga_version.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -14,8 +16,9 @@
 
 namespace qtga {
 
-// Where qemu-ga looks for its key file unless QGA_CONF or -c say otherwise.
-inline constexpr char DefaultConfigPath[] = "/etc/qemu/qemu-ga.conf";
+// Where qemu-ga looks for its key file unless QGA_CONF or -c say otherwise (/etc/qemu/qemu-ga.conf
+// when installed into /usr).
+inline constexpr char DefaultConfigPath[] = QTGA_CONFIG_DIR "/qemu-ga.conf";
 
 struct ChannelSpec {
     QString method;  // virtio-serial, isa-serial, unix-listen, vsock-listen

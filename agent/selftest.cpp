@@ -206,7 +206,7 @@ SelfTestCheck SelfTest::checkHook() const
     const QByteArray path = QFile::encodeName(m_config.fsfreezeHook);
     if (::access(path.constData(), F_OK) != 0) {
         c.detail = QStringLiteral("does not exist");
-        c.fix = QStringLiteral("install the hook (the package ships /etc/qemu/fsfreeze-hook) or drop -F");
+        c.fix = QStringLiteral("install the hook (the package ships " QTGA_CONFIG_DIR "/fsfreeze-hook) or drop -F");
     } else if (::access(path.constData(), X_OK) != 0) {
         c.detail = QStringLiteral("not executable");
         c.fix = QStringLiteral("chmod +x %1").arg(m_config.fsfreezeHook);

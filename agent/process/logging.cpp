@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcSecurity, "qtga.security")
 
@@ -27,6 +29,38 @@ FILE *g_file = nullptr;   // null: stderr
 bool g_paused = false;
 std::atomic<bool> g_verbose{false};
 std::atomic<bool> g_audit{true};
+std::atomic<bool> g_journal{false};   // stderr is the journal's stream
+
+// systemd sets JOURNAL_STREAM=<device>:<inode> of the stream it connected to stderr; a stderr
+// redirected elsewhere since (a shell, a daemonized agent) has another one.
+bool stderrIsJournal()
+{
+    const QByteArray stream = qgetenv("JOURNAL_STREAM");
+    const qsizetype colon = stream.indexOf(':');
+    if (colon <= 0)
+        return false;
+    bool deviceOk = false;
+    bool inodeOk = false;
+    const qulonglong device = stream.left(colon).toULongLong(&deviceOk);
+    const qulonglong inode = stream.mid(colon + 1).toULongLong(&inodeOk);
+    struct stat st;
+    return deviceOk && inodeOk && ::fstat(STDERR_FILENO, &st) == 0 && st.st_dev == device && st.st_ino == inode;
+}
+
+// syslog priorities, which journald reads from a "<N>" in front of a line (journalctl -p).
+int priority(QtMsgType type, bool notice)
+{
+    if (notice)
+        return 5;   // LOG_NOTICE
+    switch (type) {
+    case QtDebugMsg: return 7;      // LOG_DEBUG
+    case QtInfoMsg: return 6;       // LOG_INFO
+    case QtWarningMsg: return 4;    // LOG_WARNING
+    case QtCriticalMsg: return 3;   // LOG_ERR: qemu-ga's "critical" lines are its errors
+    case QtFatalMsg: return 2;      // LOG_CRIT
+    }
+    return 5;
+}
 
 const char *levelName(QtMsgType type)
 {
@@ -56,8 +90,13 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
     if (g_paused)
         return;
     FILE *out = g_file ? g_file : stderr;
-    std::fprintf(out, "%lld.%06ld: %s: %s\n", static_cast<long long>(tv.tv_sec), static_cast<long>(tv.tv_usec),
-                 notice ? "message" : levelName(type), text.constData());
+    const char *level = notice ? "message" : levelName(type);
+    // The journal keeps its own time stamps: there, a priority instead of a second time.
+    if (!g_file && g_journal.load())
+        std::fprintf(out, "<%d>%s: %s\n", priority(type, notice), level, text.constData());
+    else
+        std::fprintf(out, "%lld.%06ld: %s: %s\n", static_cast<long long>(tv.tv_sec), static_cast<long>(tv.tv_usec),
+                     level, text.constData());
     std::fflush(out);
 }
 
@@ -65,6 +104,7 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
 
 void install()
 {
+    g_journal = stderrIsJournal();
     qInstallMessageHandler(handler);
 }
 

@@ -3,7 +3,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 // qemu-ga's log format and levels: "<secs>.<usecs>: <level>: <msg>", critical and
-// error only unless verbose, to stderr or a log file, and nothing at all while frozen.
+// error only unless verbose, to stderr or a log file, and nothing at all while frozen. When
+// stderr is the journal (JOURNAL_STREAM names it), lines are "<priority><level>: <msg>": the
+// journal files them by priority (journalctl -p err) and adds the time itself.
 #pragma once
 
 #include <QLoggingCategory>
@@ -16,6 +18,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcSecurity)
 
 namespace qtga::logging {
 
+// Installs the message handler; looks at whether stderr is the journal.
 void install();
 void setVerbose(bool verbose);
 bool isVerbose();

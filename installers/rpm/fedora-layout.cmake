@@ -62,4 +62,7 @@ foreach(component agent tray)
     file(RENAME ${root}/etc/qemu/fsfreeze-hook.d ${root}/etc/qemu-ga/fsfreeze-hook.d)
     file(REMOVE_RECURSE ${root}/etc/qemu)
     configure_file(${rpm_dir}/qemu-ga.sysconfig ${root}/etc/sysconfig/qemu-ga COPYONLY)
+    # Fedora's qemu-guest-agent ships no logrotate file (the agent logs to the journal unless told
+    # otherwise), and rpmlint wants a package with one to own the log folder: none here either.
+    file(REMOVE_RECURSE ${root}/etc/logrotate.d)
 endforeach()

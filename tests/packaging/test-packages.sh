@@ -64,13 +64,14 @@ for path in /usr/sbin/qtga-agent /usr/sbin/qemu-ga /lib/systemd/system/qtga-agen
     /lib/systemd/system/qtga-agent-socket.service /lib/systemd/system/qtga-agent-vsock.socket \
     /lib/systemd/system/qtga-agent-vsock.service /lib/udev/rules.d/60-qtga-agent.rules \
     /usr/share/doc/qtga/examples/qemu-ga.conf /etc/qemu/fsfreeze-hook /etc/qemu/fsfreeze-hook.d /usr/share/man/man8/qtga-agent.8.gz \
-    /usr/share/man/man8/qemu-ga.8.gz /usr/share/doc/qtga/copyright /usr/share/doc/qtga/changelog.gz; do
+    /usr/share/man/man8/qemu-ga.8.gz /usr/share/doc/qtga/copyright /usr/share/doc/qtga/changelog.gz /etc/logrotate.d/qtga; do
     check "qtga contains $path" grep -qx "$path" "$work/agent.files"
 done
 check "qtga does not contain the tray" sh -c "! grep -q qtga-tray '$work/agent.files'"
 dpkg-deb -I "$agent_deb" conffiles >"$work/agent.conffiles"
 check "qtga does not ship /etc/qemu/qemu-ga.conf (the admin's file)" sh -c "! grep -qx /etc/qemu/qemu-ga.conf '$work/agent.files' '$work/agent.conffiles'"
 check "qtga conffiles: the hook" grep -qx /etc/qemu/fsfreeze-hook "$work/agent.conffiles"
+check "qtga conffiles: the logrotate file" grep -qx /etc/logrotate.d/qtga "$work/agent.conffiles"
 for script in postinst prerm postrm; do
     check "qtga has $script" sh -c "dpkg-deb -I '$agent_deb' $script >/dev/null"
 done
@@ -114,7 +115,8 @@ fi
 # The extracted agent runs and reads the sample config.
 x=$work/extracted
 dpkg-deb -x "$agent_deb" "$x"
-check "qtga-agent -V" sh -c "'$x/usr/sbin/qtga-agent' -V | grep -q 'QEMU Guest Agent'"
+check "qtga-agent -V: qemu-ga's first line, then qtga's" sh -c \
+    "'$x/usr/sbin/qtga-agent' -V | head -n 1 | grep -qx 'QEMU Guest Agent [0-9.]*' && '$x/usr/sbin/qtga-agent' -V | sed -n 2p | grep -q '^qtga '"
 check "qtga: /usr/sbin/qemu-ga is a symlink to qtga-agent" sh -c "test \"\$(readlink '$x/usr/sbin/qemu-ga')\" = qtga-agent"
 check "qemu-ga.8.gz is a link to qtga-agent.8.gz" test "$(readlink "$x/usr/share/man/man8/qemu-ga.8.gz")" = qtga-agent.8.gz
 check "the changelog is gzip -9n (no name, no time stamp)" sh -c "gzip -lv '$x/usr/share/doc/qtga/changelog.gz' >/dev/null && [ \"\$(od -An -tu4 -j4 -N4 '$x/usr/share/doc/qtga/changelog.gz' | tr -d ' ')\" = 0 ]"

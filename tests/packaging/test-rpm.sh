@@ -55,7 +55,7 @@ for path in /usr/bin/qtga-agent /usr/bin/qemu-ga /etc/sysconfig/qemu-ga /etc/qem
     check "qtga contains $path" grep -qx "$path" "$work/agent.files"
 done
 for pattern in '^/usr/sbin' '^/lib/' '^/etc/qemu/' 'qtga-agent\.service$' '^/usr/share/doc/qtga/copyright' \
-    '^/usr/share/doc/qtga/changelog' '^/usr/share/man$' '^/usr/lib/systemd/system$' '^/etc/sysconfig$'; do
+    '^/usr/share/doc/qtga/changelog' '^/etc/logrotate.d' '^/usr/share/man$' '^/usr/lib/systemd/system$' '^/etc/sysconfig$'; do
     check "qtga has no $pattern (Debian's place, or a directory the system owns)" sh -c "! grep -q '$pattern' '$work/agent.files'"
 done
 check "qtga %config(noreplace): /etc/sysconfig/qemu-ga" has_line "$agent_rpm" -c /etc/sysconfig/qemu-ga

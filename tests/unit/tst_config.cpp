@@ -277,7 +277,8 @@ void TestConfig::actions()
     QCOMPARE(parsed.action, action);
     QCOMPARE(parsed.exitCode, exitCode);
     if (action == StartupAction::PrintVersion)
-        QCOMPARE(parsed.output, QByteArray("QEMU Guest Agent " QTGA_QEMU_COMPAT_VERSION "\n"));
+        QCOMPARE(parsed.output, QByteArray("QEMU Guest Agent " QTGA_QEMU_COMPAT_VERSION "\nqtga " QTGA_VERSION
+                                           ", a drop-in replacement for qemu-ga (" QTGA_HOMEPAGE ")\n"));
     if (options.value(0).startsWith(QLatin1String("-s"))
         || options.value(0).startsWith(QLatin1String("--service"))) {
         QCOMPARE(parsed.errorOutput, QByteArray("-s/--service is only supported on Windows\n"));
