@@ -5,7 +5,6 @@
 #include "desktopnotifier.h"
 
 #include <QCoreApplication>
-#include <QDBusConnectionInterface>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
@@ -26,15 +25,6 @@ DesktopNotifier::DesktopNotifier(const QDBusConnection &bus, QObject *parent) : 
                   QStringLiteral("ActionInvoked"), this, SLOT(onActionInvoked(uint, QString)));
     m_bus.connect(QLatin1String(Service), QLatin1String(Path), QLatin1String(Interface),
                   QStringLiteral("NotificationClosed"), this, SLOT(onClosed(uint, uint)));
-}
-
-bool DesktopNotifier::isAvailable() const
-{
-    if (!m_bus.isConnected() || !m_bus.interface())
-        return false;
-    const QString service = QLatin1String(Service);
-    return m_bus.interface()->isServiceRegistered(service).value()
-        || m_bus.interface()->activatableServiceNames().value().contains(service);
 }
 
 void DesktopNotifier::notify(const Notification &notification)

@@ -26,8 +26,6 @@ public:
 
     explicit DesktopNotifier(const QDBusConnection &bus = QDBusConnection::sessionBus(), QObject *parent = nullptr);
 
-    // Whether a notification server runs or can be started on the bus.
-    bool isAvailable() const;
     // Sends it; failed() or sent() follows.
     void notify(const Notification &notification);
 

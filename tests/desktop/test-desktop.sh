@@ -73,7 +73,7 @@ check() {  # check WHAT LIMIT COMMAND...
 
 # --- the display and the desktop's environment
 exec 7>"$work/display"
-Xvfb -displayfd 7 -screen 0 1024x720x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
+Xvfb -displayfd 7 -screen 0 2800x1600x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 wait_for 20 test -s "$work/display" || { echo "Xvfb did not start"; exit 1; }
 export DISPLAY=":$(head -n1 "$work/display")"
@@ -139,7 +139,7 @@ check "tray announced the stopped agent" 10 grep -q "sent: Guest agent stopped" 
 grep -q '"Guest agent stopped"' "$work/notify.log" && grep -q '"Show details"' "$work/notify.log" \
     && ok "Notify on the bus with a \"Show details\" action" || fail "Notify on the bus with a \"Show details\" action"
 [ "$(dunstctl count displayed)" -ge 1 ] && ok "dunst displays the notification" || fail "dunst displays the notification"
-window_visible() { xdotool search --onlyvisible --pid "$tray_pid" --name '^QEMU Guest Agent Status$'; }
+window_visible() { xdotool search --all --onlyvisible --pid "$tray_pid" --name '^QEMU Guest Agent Status$'; }
 if window_visible >/dev/null 2>&1; then fail "no window at login without a tray"; else ok "no window at login without a tray"; fi
 
 # --- 2. "Show details" opens the window
