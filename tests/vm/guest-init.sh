@@ -82,4 +82,9 @@ chmod 0755 /newroot/sbin/shutdown
 
 # The disk root has the usual directories; the host root's PATH stays as the vm tests know it.
 [ -n "$root_disk" ] && export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-exec chroot /newroot /bin/sh -c 'stty -echo -onlcr 2>/dev/null; cd /; echo QTGA-VM-READY; exec /bin/sh'
+# PID 1 only waits; the control shell is its child. Processes whose parent dies (a guest-exec
+# child of an agent that was stopped) are handed to PID 1, and their SIGCHLD, arriving while an
+# interactive busybox shell waits for its next line, ends that read as if the console had
+# closed: a control shell that is PID 1 then exits and the guest panics. As a child, the control
+# shell never gets those signals; should it end anyway, PID 1 starts another.
+exec chroot /newroot /bin/sh -c 'stty -echo -onlcr 2>/dev/null; cd /; echo QTGA-VM-READY; while :; do /bin/sh; done'
