@@ -670,6 +670,24 @@ std::optional<double> execTrueMs(const std::string &socket)
     return secondsSince(t) * 1000;
 }
 
+// Median time of one inventory command on a connected client, the kind host tools poll
+// (libvirt's guestinfo, Proxmox's and OpenStack's status pages): the answer must be a return,
+// not an error, or the row is left out.
+std::optional<double> commandMedianMs(const std::string &socket, const std::string &command, int count)
+{
+    Client c(socket);
+    const std::string request = "{\"execute\":\"" + command + "\"}";
+    std::vector<double> samples;
+    for (int i = 0; i < count; ++i) {
+        auto t = Clock::now();
+        const std::string r = c.request(request);
+        if (r.find("\"return\"") == std::string::npos)
+            return std::nullopt;
+        samples.push_back(secondsSince(t) * 1000);
+    }
+    return median(samples);
+}
+
 // p99 of pings on one connection while another connection waits for a slow command (a
 // chpasswd stand-in that sleeps 2 s and fails, so no password is ever changed). qemu-ga serves
 // one connection at a time, so its first ping waits until the slow client is done and gone.
@@ -731,7 +749,7 @@ int main(int argc, char **argv)
         else if (a == "--only" && i + 1 < argc)
             only = "," + std::string(argv[++i]) + ",";
         else
-            die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,burst,read,write,exec,slow]"
+            die("usage: qgabench --qtga PATH [--qemu-ga PATH] [--rounds N] [--only rtt,pps,burst,read,write,exec,slow,inventory]"
                 " [--also-qtga PATH]...");
     }
     if (qtga.empty())
@@ -822,6 +840,12 @@ int main(int argc, char **argv)
                     r["exec_ms"].push_back(median(execs));
                 if (auto v = wanted("slow") ? pingP99UnderSlowCommandMs(inst.socket) : std::nullopt)
                     r["p99_slow_ms"].push_back(*v);
+                if (wanted("inventory")) {
+                    for (const char *command : {"guest-get-disks", "guest-get-osinfo", "guest-get-vcpus"}) {
+                        if (auto v = commandMedianMs(inst.socket, command, 50))
+                            r[command].push_back(*v);
+                    }
+                }
             }
             stop(inst);
         }
@@ -847,6 +871,9 @@ int main(int argc, char **argv)
         {"read_mbps", "guest-file-read 32 MiB in 4 MiB chunks (MB/s)", 1, false},
         {"write_mbps", "guest-file-write 32 MiB in 4 MiB chunks (MB/s)", 1, false},
         {"exec_ms", "guest-exec /bin/true + status until exited (ms)", 2, false},
+        {"guest-get-disks", "guest-get-disks, median of 50 on one connection (ms)", 3, false},
+        {"guest-get-osinfo", "guest-get-osinfo, median of 50 (ms)", 3, false},
+        {"guest-get-vcpus", "guest-get-vcpus, median of 50 (ms)", 3, false},
         {"startup_ms", "start-up to first answer (ms)", 1, true},
         {"rss_idle_kib", "RSS idle (KiB)", 0, true},
         {"dirty_idle_kib", "private dirty idle (KiB)", 0, true},
