@@ -448,6 +448,15 @@ class Session:
         return False
 
 
+def publish_report(lines):
+    """Prints a test's report, and writes it to $QTGA_LIBVIRT_REPORT when that is set."""
+    text = "\n".join(lines)
+    print(text)
+    if os.environ.get("QTGA_LIBVIRT_REPORT"):
+        with open(os.environ["QTGA_LIBVIRT_REPORT"], "w") as f:
+            f.write(text + "\n")
+
+
 def median(values):
     ordered = sorted(values)
     n = len(ordered)

@@ -218,11 +218,7 @@ def main():
     try:
         run_all(report)
     finally:
-        text = "\n".join(report)
-        print(text)
-        if os.environ.get("QTGA_LIBVIRT_REPORT"):
-            with open(os.environ["QTGA_LIBVIRT_REPORT"], "w") as f:
-                f.write(text + "\n")
+        h.publish_report(report)
 
 
 def run_all(report):

@@ -142,11 +142,7 @@ def main():
         for event in recoveries["qtga"]:
             report.append(f"  {event:24} {recoveries['qtga'][event]:.2f}   {recoveries['qemu-ga'][event]:.2f}")
     finally:
-        text = "\n".join(report)
-        print(text)
-        if os.environ.get("QTGA_LIBVIRT_REPORT"):
-            with open(os.environ["QTGA_LIBVIRT_REPORT"], "w") as f:
-                f.write(text + "\n")
+        h.publish_report(report)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,7 @@ src=$1
 work=$2
 rm -rf "$work"
 mkdir -p "$work"
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else bad "$desc"; fi; }
+. "$(dirname "$0")/checks.sh"
 
 b=$work/build
 if cmake -S "$src" -B "$b" -DBUILD_TESTING=OFF -DCMAKE_INSTALL_PREFIX=/usr/local -DQTGA_BUILD_TRAY=OFF \

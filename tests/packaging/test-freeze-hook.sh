@@ -20,9 +20,7 @@ theirs=${QTGA_REFERENCE_ROOT:-}/etc/qemu/fsfreeze-hook
 [ -n "${QTGA_REFERENCE_ROOT:-}" ] && [ -f "$theirs" ] || {
     echo "SKIP: no reference qemu-guest-agent package (QTGA_REFERENCE_ROOT)"; exit 77; }
 
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/checks.sh"
 
 rm -rf "$work"
 mkdir -p "$work/bin"

@@ -19,10 +19,7 @@ for tool in cpack rpmbuild rpm rpm2cpio cpio; do
 done
 [ "$QTGA_INSTALL_PREFIX" = /usr ] || { echo "SKIP: packages need CMAKE_INSTALL_PREFIX=/usr"; exit 77; }
 
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else bad "$desc"; fi; }
+. "$(dirname "$0")/checks.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
