@@ -8,7 +8,6 @@
 
 #include "dispatch/commandregistry.h"
 
-#include <QFile>
 #include <QHash>
 
 #include <cerrno>
@@ -83,14 +82,6 @@ CommandOutcome guestGetTimezone(const JsonValue &, CommandContext &)
     return CommandOutcome::ok(std::move(result));
 }
 
-std::optional<QHash<QByteArray, QByteArray>> readOsRelease(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    return parseOsRelease(file.readAll());
-}
-
 CommandOutcome guestGetOsinfo(const JsonValue &, CommandContext &)
 {
     utsname kernel{};
@@ -99,11 +90,11 @@ CommandOutcome guestGetOsinfo(const JsonValue &, CommandContext &)
 
     std::optional<QHash<QByteArray, QByteArray>> release;
     if (qEnvironmentVariableIsSet("QGA_OS_RELEASE")) {
-        release = readOsRelease(qEnvironmentVariable("QGA_OS_RELEASE"));
+        release = readOsReleaseFile(qEnvironmentVariable("QGA_OS_RELEASE"));
     } else {
-        release = readOsRelease(QStringLiteral("/etc/os-release"));
+        release = readOsReleaseFile(QStringLiteral("/etc/os-release"));
         if (!release)
-            release = readOsRelease(QStringLiteral("/usr/lib/os-release"));
+            release = readOsReleaseFile(QStringLiteral("/usr/lib/os-release"));
     }
 
     JsonValue result = JsonValue::object();

@@ -7,6 +7,7 @@
 // top-level object with a fixed line. Its memory and latency are what Debian's Qt costs before
 // any agent logic; the benchmark prints it next to qtga, qemu-ga and the plain floor.
 //   qtfloor SOCKET
+//   qtfloor -m unix-listen -p SOCKET [-t DIR]   (qemu-ga's options, as the guest probe passes them)
 #include <QCoreApplication>
 #include <QSocketNotifier>
 
@@ -29,15 +30,20 @@ struct Client
 
 int main(int argc, char **argv)
 {
-    if (argc != 2)
+    const char *path = argc == 2 ? argv[1] : nullptr;
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], "-p") == 0)
+            path = argv[i + 1];
+    }
+    if (!path)
         return 2;
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
-    ::unlink(argv[1]);
+    ::unlink(path);
     const int listenFd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, argv[1], sizeof addr.sun_path - 1);
+    std::strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
     if (::bind(listenFd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0 || ::listen(listenFd, 64) < 0)
         return 1;
     QSocketNotifier acceptor(listenFd, QSocketNotifier::Read);

@@ -9,7 +9,8 @@
 //       For each run and each AGENT in turn: fork, exec `AGENT -m unix-listen -p SOCKET -t DIR`
 //       (fresh SOCKET and DIR under /run), connect as soon as the socket accepts (retrying every
 //       200 us), send guest-sync then guest-ping, and stop the clock at the ping's
-//       answer: start-up to first answer, as a service manager would see it.
+//       answer: start-up to first answer, as a service manager would see it. An AGENT of
+//       several words ("PATH OPTION...", one argument) adds those options.
 //   qtga-guest-probe latency RUNS REQUEST AGENT [AGENT...]
 //       Starts each AGENT the same way and, alternating between them, times REQUEST (one JSON
 //       text) from the write to its answer's newline, RUNS times.
@@ -93,8 +94,23 @@ Agent start(const std::string &agent, int index, Clock::time_point *begin)
         const int null = ::open("/dev/null", O_RDWR);
         ::dup2(null, 1);
         ::dup2(null, 2);
-        ::execl(agent.c_str(), agent.c_str(), "-m", "unix-listen", "-p", a.socketPath.c_str(), "-t", dir.c_str(),
-                static_cast<char *>(nullptr));
+        // "PATH OPTION..." adds options after the probe's own.
+        std::vector<std::string> words{""};
+        for (const char c : agent) {
+            if (c != ' ')
+                words.back() += c;
+            else if (!words.back().empty())
+                words.emplace_back();
+        }
+        if (words.size() > 1 && words.back().empty())
+            words.pop_back();
+        std::vector<std::string> args{words.front(), "-m", "unix-listen", "-p", a.socketPath, "-t", dir};
+        args.insert(args.end(), words.begin() + 1, words.end());
+        std::vector<char *> argv;
+        for (std::string &arg : args)
+            argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        ::execv(argv.front(), argv.data());
         _exit(127);
     }
     while ((a.fd = connectTo(a.socketPath)) < 0) {

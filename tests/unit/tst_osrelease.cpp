@@ -6,7 +6,12 @@
 // were taken from Debian's qemu-ga 7.2 with QGA_OS_RELEASE pointing at each text.
 #include "engines/osrelease.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
+#include <utime.h>
 
 using namespace qtga;
 
@@ -20,6 +25,7 @@ private Q_SLOTS:
     void value();
     void file_data();
     void file();
+    void fileReadAgainOnlyWhenChanged();
 };
 
 void tst_OsRelease::value_data()
@@ -97,6 +103,91 @@ void tst_OsRelease::file()
     QCOMPARE(parsed.has_value(), accepted);
     if (parsed)
         QCOMPARE(*parsed, fields);
+}
+
+namespace {
+
+bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size();
+}
+
+// Sets the modification time, which also moves the change time to now.
+bool setModified(const QString &path, time_t when)
+{
+    const utimbuf times{when, when};
+    return ::utime(QFile::encodeName(path).constData(), &times) == 0;
+}
+
+} // namespace
+
+// What readOsReleaseFile() keeps is used only while the file is the same one, unchanged: every
+// way an upgrade or an admin changes it is read again, and a removed file is not served from
+// memory. File times are set in the past where the test needs a settled file; the change time
+// cannot be set, so the settle window is -1 there (a file changed this second counts as settled).
+void tst_OsRelease::fileReadAgainOnlyWhenChanged()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("os-release"));
+    QVERIFY(writeFile(path, "ID=debian\nVERSION_ID=\"12\"\n"));
+    QVERIFY(setModified(path, 1000000000));
+    std::optional<Fields> read = readOsReleaseFile(path);
+    QVERIFY(read);
+    QCOMPARE(read->value("ID"), QByteArray("debian"));
+    QCOMPARE(read->value("VERSION_ID"), QByteArray("12"));
+
+    // Rewritten in place with the same size and modification time, within the same clock
+    // tick: a file changed this recently is read again, whatever its times say.
+    QVERIFY(writeFile(path, "ID=ubuntu\nVERSION_ID=\"24\"\n"));
+    QVERIFY(setModified(path, 1000000000));
+    read = readOsReleaseFile(path);
+    QVERIFY(read);
+    QCOMPARE(read->value("ID"), QByteArray("ubuntu"));
+    QCOMPARE(read->value("VERSION_ID"), QByteArray("24"));
+
+    // Settled (window -1): asked again without a change, the kept answer is the same.
+    QVERIFY(readOsReleaseFile(path, -1));
+    QCOMPARE(readOsReleaseFile(path, -1), read);
+    QCOMPARE(readOsReleaseFile(path, -1), read);
+
+    // Replaced by a rename, as package managers do: another inode.
+    const QString next = dir.filePath(QStringLiteral("os-release.new"));
+    QVERIFY(writeFile(next, "ID=fedora\n"));
+    QVERIFY(setModified(next, 1000000000));
+    QVERIFY(::rename(QFile::encodeName(next).constData(), QFile::encodeName(path).constData()) == 0);
+    read = readOsReleaseFile(path, -1);
+    QVERIFY(read);
+    QCOMPARE(*read, (Fields{{"ID", "fedora"}}));
+    QCOMPARE(readOsReleaseFile(path, -1), read);
+
+    // Rewritten in place with another size: read again.
+    QVERIFY(writeFile(path, "ID=fedora\nVARIANT_ID=server\n"));
+    read = readOsReleaseFile(path, -1);
+    QVERIFY(read);
+    QCOMPARE(read->value("VARIANT_ID"), QByteArray("server"));
+
+    // A file that no longer parses is reported as such, not as what it was.
+    QVERIFY(writeFile(path, "ID=fedora\nthis is no key file line\n"));
+    QVERIFY(!readOsReleaseFile(path, -1));
+    QVERIFY(!readOsReleaseFile(path, -1));
+
+    // Gone: nothing, so that the caller tries the next file.
+    QVERIFY(QFile::remove(path));
+    QVERIFY(!readOsReleaseFile(path, -1));
+
+    // A symlink to the file (the usual /etc/os-release): the target's identity counts.
+    const QString target = dir.filePath(QStringLiteral("lib-os-release"));
+    QVERIFY(writeFile(target, "ID=arch\n"));
+    QVERIFY(QFile::link(target, path));
+    read = readOsReleaseFile(path, -1);
+    QVERIFY(read);
+    QCOMPARE(read->value("ID"), QByteArray("arch"));
+    QVERIFY(writeFile(target, "ID=alpine\n"));
+    read = readOsReleaseFile(path, -1);
+    QVERIFY(read);
+    QCOMPARE(read->value("ID"), QByteArray("alpine"));
 }
 
 QTEST_GUILESS_MAIN(tst_OsRelease)
