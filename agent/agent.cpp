@@ -272,9 +272,8 @@ void Agent::startStatusServer(int activatedFd)
     const StatusSocketOptions options = statusSocketOptions(m_config);
     if (options.path.isEmpty())
         return;
-    QString error;
-    if (!m_statusServer->listen(options, &error))
-        qCCritical(lcAgent).noquote() << "status socket disabled:" << error;
+    // Not before the channels serve: the group's lookup may wait for a directory service.
+    m_statusServer->listenWhenGroupKnown(options);
 }
 
 Channel *Agent::createChannel(const ChannelSpec &spec, QString *error)

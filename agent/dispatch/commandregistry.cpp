@@ -27,19 +27,37 @@ const QList<QByteArray> &CommandRegistry::schemaOrder()
     return order;
 }
 
+namespace {
+
+// Position in schema order; commands qemu-ga's schema lacks go after all of its own.
+qsizetype schemaRank(const QByteArray &name)
+{
+    static const QHash<QByteArray, qsizetype> ranks = [] {
+        QHash<QByteArray, qsizetype> byName;
+        const QList<QByteArray> &order = CommandRegistry::schemaOrder();
+        for (qsizetype i = 0; i < order.size(); ++i)
+            byName.insert(order[i], i);
+        return byName;
+    }();
+    return ranks.value(name, ranks.size());
+}
+
+} // namespace
+
+// Runs for every command at start-up, before the first request can be answered: one hash
+// lookup and a binary search per command, not a scan of the schema for each pair.
 void CommandRegistry::add(CommandDescriptor descriptor)
 {
-    const auto rank = [](const QByteArray &name) {
-        qsizetype i = schemaOrder().indexOf(name);
-        return i < 0 ? schemaOrder().size() : i;
-    };
-    const qsizetype newRank = rank(descriptor.name);
-    auto pos = std::find_if(m_commands.begin(), m_commands.end(),
-                            [&](const CommandDescriptor &d) { return rank(d.name) > newRank; });
-    m_commands.insert(pos, std::move(descriptor));
-    m_index.clear();
-    for (size_t i = 0; i < m_commands.size(); ++i)
-        m_index.insert(m_commands[i].name, int(i));
+    const qsizetype rank = schemaRank(descriptor.name);
+    const auto at = std::upper_bound(m_ranks.begin(), m_ranks.end(), rank);
+    const int position = int(at - m_ranks.begin());
+    for (auto it = m_index.begin(); it != m_index.end(); ++it) {
+        if (it.value() >= position)
+            ++it.value();
+    }
+    m_index.insert(descriptor.name, position);
+    m_ranks.insert(at, rank);
+    m_commands.insert(m_commands.begin() + position, std::move(descriptor));
 }
 
 const CommandDescriptor *CommandRegistry::find(const QByteArray &name) const

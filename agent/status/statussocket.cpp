@@ -12,6 +12,10 @@
 #include <QFileInfo>
 #include <QLocalSocket>
 #include <QLoggingCategory>
+#include <QThread>
+
+#include <memory>
+#include <vector>
 
 #include <cerrno>
 #include <cstring>
@@ -63,14 +67,35 @@ bool removeStaleSocket(const QString &path, QString *error)
     return true;
 }
 
-gid_t groupId(const QString &group)
+std::optional<gid_t> numericGroup(const QString &group)
 {
     bool numeric = false;
     const uint number = group.toUInt(&numeric);
-    if (numeric)
-        return gid_t(number);
-    if (const struct group *entry = ::getgrnam(group.toLocal8Bit().constData()))
-        return entry->gr_gid;
+    return numeric ? std::optional<gid_t>(gid_t(number)) : std::nullopt;
+}
+
+// getgrnam_r(): getgrnam()'s buffer is shared with every other caller in the process.
+std::optional<gid_t> groupByName(const QByteArray &name)
+{
+    std::vector<char> buffer(4096);
+    for (;;) {
+        struct group entry;
+        struct group *found = nullptr;
+        const int status = ::getgrnam_r(name.constData(), &entry, buffer.data(), buffer.size(), &found);
+        if (status == ERANGE && buffer.size() < (size_t(1) << 24)) {
+            buffer.resize(buffer.size() * 2);
+            continue;
+        }
+        if (status != 0 || !found)
+            return std::nullopt;
+        return found->gr_gid;
+    }
+}
+
+gid_t groupOrRoot(const QString &group, std::optional<gid_t> id)
+{
+    if (id)
+        return *id;
     qCWarning(lcStatus).noquote() << "group" << group << "does not exist; the status socket gets group 0 (root)";
     return 0;
 }
@@ -90,6 +115,15 @@ StatusSocketOptions statusSocketOptions(const Config &config)
 
 bool listenStatusSocket(LocalListener &listener, const StatusSocketOptions &options, QString *error)
 {
+    std::optional<gid_t> group = numericGroup(options.group);
+    if (!group)
+        group = groupByName(options.group.toLocal8Bit());
+    return listenStatusSocket(listener, options, group, error);
+}
+
+bool listenStatusSocket(LocalListener &listener, const StatusSocketOptions &options, std::optional<gid_t> group,
+                        QString *error)
+{
     const QString &path = options.path;
     if (path.isEmpty() || QFile::encodeName(QFileInfo(path).absoluteFilePath()).size() > LocalListener::MaxPathLength) {
         *error = QStringLiteral("status socket path '%1' is empty or too long").arg(path);
@@ -100,7 +134,22 @@ bool listenStatusSocket(LocalListener &listener, const StatusSocketOptions &opti
         *error = QStringLiteral("mkdir %1: %2").arg(dir, systemError());
         return false;
     }
-    return removeStaleSocket(path, error) && listener.listen(path, mode_t(options.mode), groupId(options.group), error);
+    return removeStaleSocket(path, error)
+           && listener.listen(path, mode_t(options.mode), groupOrRoot(options.group, group), error);
+}
+
+void lookUpGroup(const QString &group, QObject *context, std::function<void(std::optional<gid_t>)> done)
+{
+    if (const std::optional<gid_t> number = numericGroup(group)) {
+        done(number);
+        return;
+    }
+    auto result = std::make_shared<std::optional<gid_t>>();
+    QThread *thread = QThread::create([result, name = group.toLocal8Bit()] { *result = groupByName(name); });
+    // finished() comes from the lookup's thread: queued to `context`, dropped if it is gone.
+    QObject::connect(thread, &QThread::finished, context, [result, done = std::move(done)] { done(*result); });
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
 }
 
 } // namespace qtga

@@ -109,6 +109,7 @@ private Q_SLOTS:
     void removedAtExit();
     void disabledWithEmptyPath();
     void socketActivatedStatusSocket();
+    void slowGroupLookupHoldsUpNothing();
 
 private:
     QString statusPath() const { return m_agent->dir() + QStringLiteral("/run/status.sock"); }
@@ -586,4 +587,48 @@ void tst_StatusServer::socketActivatedStatusSocket()
 }
 
 QTEST_GUILESS_MAIN(tst_StatusServer)
+// The status socket's group is looked up through NSS, which can wait for a directory service for
+// seconds. Meanwhile the agent serves its channels; the socket appears once the group is known,
+// with its final group and mode. The preloaded lookup (gatedgroup.cpp) blocks until the test
+// creates the gate file, so the order is certain, not a matter of timing.
+void tst_StatusServer::slowGroupLookupHoldsUpNothing()
+{
+    const QString gate = m_agent->dir() + QStringLiteral("/gate");
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LD_PRELOAD"), QStringLiteral(QTGA_GATED_GROUP));
+    env.insert(QStringLiteral("QTGA_GROUP_GATE"), gate);
+    // In the sanitizer build the preloaded module comes before the sanitizer's runtime.
+    const QString asan = env.value(QStringLiteral("ASAN_OPTIONS"));
+    env.insert(QStringLiteral("ASAN_OPTIONS"),
+               (asan.isEmpty() ? QString() : asan + u':') + QStringLiteral("verify_asan_link_order=0"));
+    m_agent->process().setProcessEnvironment(env);
+    QVERIFY(m_agent->start({QStringLiteral("-v"), QStringLiteral("--status-socket=") + statusPath(),
+                            QStringLiteral("--status-socket-mode=0640"),
+                            QStringLiteral("--status-socket-group=qtga-test-gated")}));
+
+    QgaClient client;
+    QVERIFY(client.connectTo(m_agent->socketPath()));
+    QCOMPARE(client.request(R"({"execute":"guest-sync","arguments":{"id":7}})"), QByteArray(R"({"return": 7})"));
+    QCOMPARE(client.request(R"({"execute":"guest-ping"})"), QByteArray(R"({"return": {}})"));
+    QVERIFY2(!QFileInfo::exists(statusPath()), "the status socket came before its group was known");
+
+    QFile file(gate);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    QVERIFY(QTest::qWaitFor([this] { return QFileInfo::exists(statusPath()); }, 10000));
+    QVERIFY(waitForLog("group qtga-test-gated does not exist; the status socket gets group 0 (root)"));
+    struct stat st;
+    QCOMPARE(::lstat(QFile::encodeName(statusPath()).constData(), &st), 0);
+    QVERIFY(S_ISSOCK(st.st_mode));
+    QCOMPARE(int(st.st_mode & 07777), 0640);
+    QCOMPARE(uint(st.st_gid), 0u);
+    // And it serves: a reader gets the snapshot.
+    StatusStream reader;
+    QVERIFY(reader.connectTo(statusPath()));
+    const std::optional<StatusMessage> first = reader.next();
+    QVERIFY(first);
+    QCOMPARE(int(first->type), int(StatusMessage::Type::Snapshot));
+    QCOMPARE(client.request(R"({"execute":"guest-ping"})"), QByteArray(R"({"return": {}})"));
+}
+
 #include "tst_statusserver.moc"

@@ -126,11 +126,24 @@ Agent start(const std::string &agent, int index, Clock::time_point *begin)
     return a;
 }
 
+// As a service manager stops an agent: SIGTERM, and SIGKILL only after 10 s. A killed agent
+// would leave its status socket behind, and the next start would have to probe and remove it,
+// which no start at boot (a fresh /run) does.
 void stop(Agent &a)
 {
     ::close(a.fd);
-    ::kill(a.pid, SIGKILL);
-    ::waitpid(a.pid, nullptr, 0);
+    ::kill(a.pid, SIGTERM);
+    for (int i = 0; i < 1000; ++i) {
+        if (::waitpid(a.pid, nullptr, WNOHANG) == a.pid) {
+            a.pid = -1;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (a.pid > 0) {
+        ::kill(a.pid, SIGKILL);
+        ::waitpid(a.pid, nullptr, 0);
+    }
     ::unlink(a.socketPath.c_str());
 }
 
