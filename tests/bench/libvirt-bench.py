@@ -12,7 +12,8 @@ turn in the guest (the order alternates between rounds) and times each step REPE
 virsh's start to its exit. Prints the median per step and agent in milliseconds and the ratio
 qtga/qemu-ga as a Markdown table. Then, inside the guest with qtga-guest-probe
 (tests/libvirt/guestprobe.cpp, on unix sockets, no host in between): the agents' start-up to
-first answer, and the latency of the commands under the steps. Not a pass/fail test.
+first answer (with the Qt floor beside them, and once more without address randomization), and
+the latency of the commands under the steps. Not a pass/fail test.
 
     tests/bench/libvirt-bench.py [--build build] [--rounds 3] [--repeat 5]
 """
@@ -99,7 +100,13 @@ def main():
                         samples[name][step].append(time_step(commands))
                 dom.stop_agent()
         agents = "/usr/sbin/qtga-agent /usr/sbin/qemu-ga"
-        startup = dom.console.output(f"qtga-guest-probe startup {options.startup_runs} {agents}", limit=600)
+        # The Qt floor (tests/bench/qtfloor.cpp) beside them: what Debian's Qt Core costs alone.
+        startup = dom.console.output(f"qtga-guest-probe startup {options.startup_runs} {agents} /usr/bin/qtfloor",
+                                     limit=600)
+        # TCG translates the guest's code into host code and keeps the translations by address:
+        # with address randomization, every start runs all its code for the first time.
+        fixed = dom.console.output(f"setarch x86_64 -R qtga-guest-probe startup {options.startup_runs} {agents} "
+                                   "/usr/bin/qtfloor", limit=600)
         latency = []
         for request in GUEST_REQUESTS:
             out = dom.console.output(f"qtga-guest-probe latency {options.guest_runs} {shlex.quote(request)} {agents}",
@@ -117,6 +124,8 @@ def main():
     print(f"\nstart-up to first answer in the guest (unix socket, guest-sync + guest-ping), "
           f"{options.startup_runs} runs each:")
     print(startup)
+    print("the same without address randomization (setarch -R):")
+    print(fixed)
     print(f"\nlatency in the guest (unix socket, {options.guest_runs} runs each, alternating):")
     for request, out in latency:
         print(request)
