@@ -209,8 +209,13 @@ void tst_Vm::initTestCase()
                     .arg(m_vm->bootTimeMs()).arg(QString::fromLatin1(m_kernelRelease));
     qInfo().noquote() << m_report.last();
 
-    // The guest's fsfreeze hook: Debian's /etc/qemu/fsfreeze-hook runs fsfreeze-hook.d/*.
-    QVERIFY(m_vm->shell("mkdir -p /etc/qemu/fsfreeze-hook.d && printf '#!/bin/sh\\necho \"$1\" >> /tmp/fsfreeze-hook.log\\n'"
+    // The guest's fsfreeze hook: the packages' /etc/qemu/fsfreeze-hook (as Debian's, it runs
+    // fsfreeze-hook.d/*), installed in the guest, whose /etc is otherwise the host's.
+    const QString hook = qEnvironmentVariable("QTGA_VM_FSFREEZE_HOOK");
+    QVERIFY2(QFileInfo(hook).isFile(), qPrintable(hook));
+    QVERIFY(m_vm->shell("mkdir -p /etc/qemu/fsfreeze-hook.d && cp " + shellQuote(hook)
+                        + " /etc/qemu/fsfreeze-hook && chmod 755 /etc/qemu/fsfreeze-hook").ok());
+    QVERIFY(m_vm->shell("printf '#!/bin/sh\\necho \"$1\" >> /tmp/fsfreeze-hook.log\\n'"
                         " > /etc/qemu/fsfreeze-hook.d/qtga-vm-test && chmod 755 /etc/qemu/fsfreeze-hook.d/qtga-vm-test").ok());
     QVERIFY2(startMainAgent(&error), qPrintable(error));
 }
