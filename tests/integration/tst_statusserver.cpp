@@ -617,6 +617,9 @@ void tst_StatusServer::slowGroupLookupHoldsUpNothing()
     file.close();
     QVERIFY(QTest::qWaitFor([this] { return QFileInfo::exists(statusPath()); }, 10000));
     QVERIFY(waitForLog("group qtga-test-gated does not exist; the status socket gets group 0 (root)"));
+    // The file is born private and gets its group and mode right after bind(): the log line
+    // says when that is done.
+    QVERIFY(waitForLog(("status socket " + statusPath() + " open, mode 0640 gid 0").toUtf8()));
     struct stat st;
     QCOMPARE(::lstat(QFile::encodeName(statusPath()).constData(), &st), 0);
     QVERIFY(S_ISSOCK(st.st_mode));
