@@ -44,20 +44,20 @@ qsizetype schemaRank(const QByteArray &name)
 
 } // namespace
 
-// Runs for every command at start-up, before the first request can be answered: one hash
-// lookup and a binary search per command, not a scan of the schema for each pair.
+// Runs for every command at start-up, before the first request can be answered: a binary
+// search by schema rank, not a scan of the schema for each pair of commands.
 void CommandRegistry::add(CommandDescriptor descriptor)
 {
     const qsizetype rank = schemaRank(descriptor.name);
-    const auto at = std::upper_bound(m_ranks.begin(), m_ranks.end(), rank);
-    const int position = int(at - m_ranks.begin());
+    const auto at = std::upper_bound(m_commands.begin(), m_commands.end(), rank,
+                                     [](qsizetype r, const CommandDescriptor &d) { return r < schemaRank(d.name); });
+    const int position = int(at - m_commands.begin());
     for (auto it = m_index.begin(); it != m_index.end(); ++it) {
         if (it.value() >= position)
             ++it.value();
     }
     m_index.insert(descriptor.name, position);
-    m_ranks.insert(at, rank);
-    m_commands.insert(m_commands.begin() + position, std::move(descriptor));
+    m_commands.insert(at, std::move(descriptor));
 }
 
 const CommandDescriptor *CommandRegistry::find(const QByteArray &name) const

@@ -28,7 +28,6 @@ public:
 
 private:
     std::vector<CommandDescriptor> m_commands;
-    std::vector<qsizetype> m_ranks;   // schema rank of each of m_commands, ascending
     QHash<QByteArray, int> m_index;   // command name -> index in m_commands
 };
 

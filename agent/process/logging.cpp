@@ -75,15 +75,27 @@ const char *levelName(QtMsgType type)
     return "message";
 }
 
+bool isCategory(const char *category, const char *name)
+{
+    return category && std::strcmp(category, name) == 0;
+}
+
+// What the log keeps: qemu-ga's errors always, everything when verbose, and qtga's notices,
+// audit lines (while auditing) and security warnings always.
+bool kept(QtMsgType type, const char *category)
+{
+    if (type == QtCriticalMsg || type == QtFatalMsg || g_verbose.load())
+        return true;
+    if (type == QtInfoMsg)
+        return isCategory(category, "qtga.notice") || (g_audit.load() && isCategory(category, "qtga.audit"));
+    return type == QtWarningMsg && isCategory(category, "qtga.security");
+}
+
 void handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    const bool important = type == QtCriticalMsg || type == QtFatalMsg;
-    const bool info = type == QtInfoMsg && context.category;
-    const bool audit = info && g_audit.load() && std::strcmp(context.category, "qtga.audit") == 0;
-    const bool notice = info && std::strcmp(context.category, "qtga.notice") == 0;
-    const bool security = type == QtWarningMsg && context.category && std::strcmp(context.category, "qtga.security") == 0;
-    if (!important && !audit && !notice && !security && !g_verbose.load())
+    if (!kept(type, context.category))
         return;
+    const bool notice = type == QtInfoMsg && isCategory(context.category, "qtga.notice");
     timeval tv;
     gettimeofday(&tv, nullptr);
     const QByteArray text = message.toLocal8Bit();
@@ -111,17 +123,10 @@ void categoryFilter(QLoggingCategory *category)
 {
     if (g_qtFilter)
         g_qtFilter(category);
-    const bool verbose = g_verbose.load();
-    const char *name = category->categoryName();
-    const bool notice = std::strcmp(name, "qtga.notice") == 0;
-    const bool audit = g_audit.load() && std::strcmp(name, "qtga.audit") == 0;
-    const bool security = std::strcmp(name, "qtga.security") == 0;
-    if (!verbose)
-        category->setEnabled(QtDebugMsg, false);
-    if (!verbose && !notice && !audit)
-        category->setEnabled(QtInfoMsg, false);
-    if (!verbose && !security)
-        category->setEnabled(QtWarningMsg, false);
+    for (const QtMsgType type : {QtDebugMsg, QtInfoMsg, QtWarningMsg}) {
+        if (!kept(type, category->categoryName()))
+            category->setEnabled(type, false);
+    }
 }
 
 // Applies categoryFilter() again to every category (after a change of what it reads).

@@ -60,39 +60,21 @@ StatusServer::~StatusServer()
         ::unlink(QFile::encodeName(m_ownedPath).constData());
 }
 
-bool StatusServer::listen(const StatusSocketOptions &options, QString *error)
-{
-    if (!listenStatusSocket(m_listener, options, error))
-        return false;
-    onListening(options.path);
-    return true;
-}
-
-bool StatusServer::listen(const StatusSocketOptions &options, std::optional<gid_t> group, QString *error)
-{
-    if (!listenStatusSocket(m_listener, options, group, error))
-        return false;
-    onListening(options.path);
-    return true;
-}
-
 void StatusServer::listenWhenGroupKnown(const StatusSocketOptions &options)
 {
     lookUpGroup(options.group, this, [this, options](std::optional<gid_t> group) {
         QString error;
-        if (!listen(options, group, &error))
+        if (!listenStatusSocket(m_listener, options, group, &error)) {
             qCCritical(lcStatus).noquote() << "status socket disabled:" << error;
+            return;
+        }
+        m_ownedPath = options.path;
+        struct stat st;
+        if (::lstat(QFile::encodeName(options.path).constData(), &st) == 0) {
+            qCInfo(lcStatus).noquote() << "status socket" << options.path << "open, mode"
+                                       << QString::number(st.st_mode & 07777, 8).prepend(u'0') << "gid" << st.st_gid;
+        }
     });
-}
-
-void StatusServer::onListening(const QString &path)
-{
-    m_ownedPath = path;
-    struct stat st;
-    if (::lstat(QFile::encodeName(path).constData(), &st) == 0) {
-        qCInfo(lcStatus).noquote() << "status socket" << path << "open, mode"
-                                   << QString::number(st.st_mode & 07777, 8).prepend(u'0') << "gid" << st.st_gid;
-    }
 }
 
 bool StatusServer::adopt(int fd, QString *error)

@@ -36,11 +36,10 @@ public:
     explicit StatusServer(StatusTracker &tracker, QObject *parent = nullptr);
     ~StatusServer() override;
 
-    // Creates the socket file (see listenStatusSocket); it is removed again on destruction.
-    bool listen(const StatusSocketOptions &options, QString *error);
-    // The same once the socket's group is looked up (lookUpGroup()), which may take long: the
-    // socket appears with its final group and mode a moment later, while the agent serves its
-    // channels. A failure is logged, like any failure of the status socket.
+    // Creates the socket file (see listenStatusSocket) once its group is looked up
+    // (lookUpGroup()), which may take long: the socket appears with its final group and mode a
+    // moment later, while the agent serves its channels. A failure is logged, like any failure
+    // of the status socket. The file is removed again on destruction.
     void listenWhenGroupKnown(const StatusSocketOptions &options);
     // A socket passed by socket activation: its mode and group are the activator's business.
     bool adopt(int fd, QString *error);
@@ -49,8 +48,6 @@ public:
 
 private:
     struct Reader;
-    bool listen(const StatusSocketOptions &options, std::optional<gid_t> group, QString *error);
-    void onListening(const QString &path);
     void onNewConnection(QLocalSocket *socket);
     void broadcast(const status::StatusMessage &message);
     // False when the reader had to go (it is removed then).

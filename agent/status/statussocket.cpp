@@ -14,11 +14,10 @@
 #include <QLoggingCategory>
 #include <QThread>
 
-#include <memory>
-#include <vector>
-
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <vector>
 #include <grp.h>
 #include <sys/stat.h>
 #include <sys/un.h>

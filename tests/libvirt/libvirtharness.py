@@ -461,3 +461,12 @@ def median(values):
     ordered = sorted(values)
     n = len(ordered)
     return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+
+
+def run_test(main):
+    """Runs a test's main(): a failed assertion is the test's failure, said in one line."""
+    try:
+        main()
+    except AssertionError as error:
+        print(f"FAIL: {error}")
+        sys.exit(1)

@@ -244,8 +244,4 @@ def run_all(report):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except AssertionError as error:
-        print(f"FAIL: {error}")
-        sys.exit(1)
+    h.run_test(main)

@@ -146,8 +146,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except AssertionError as error:
-        print(f"FAIL: {error}")
-        sys.exit(1)
+    h.run_test(main)

@@ -16,17 +16,10 @@ set -eu
 build=$1
 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-for tool in cpack dpkg-deb dpkg-shlibdeps; do
-    command -v $tool >/dev/null 2>&1 || { echo "SKIP: no $tool (apt install dpkg-dev cmake)"; exit 77; }
-done
-[ "$QTGA_INSTALL_PREFIX" = /usr ] || { echo "SKIP: packages need CMAKE_INSTALL_PREFIX=/usr"; exit 77; }
-
-. "$(dirname "$0")/checks.sh"
-
-rm -rf "$work"
-mkdir -p "$work"
-(cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out") >"$work/cpack.log" 2>&1 || {
-    cat "$work/cpack.log"; echo "FAIL: cpack"; exit 1; }
+. "$here/checks.sh"
+need_tools "apt install dpkg-dev cmake" cpack dpkg-deb dpkg-shlibdeps
+need_usr_prefix
+make_packages DEB
 arch=$(dpkg --print-architecture)
 agent_deb=$(ls "$work"/out/qtga_*_"$arch".deb)
 ok "built $(basename "$agent_deb")"

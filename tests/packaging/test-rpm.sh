@@ -14,17 +14,10 @@ set -eu
 build=$1
 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-for tool in cpack rpmbuild rpm rpm2cpio cpio; do
-    command -v $tool >/dev/null 2>&1 || { echo "SKIP: no $tool (apt install rpm cpio)"; exit 77; }
-done
-[ "$QTGA_INSTALL_PREFIX" = /usr ] || { echo "SKIP: packages need CMAKE_INSTALL_PREFIX=/usr"; exit 77; }
-
-. "$(dirname "$0")/checks.sh"
-
-rm -rf "$work"
-mkdir -p "$work"
-(cd "$work" && cpack -G RPM --config "$build/CPackConfig.cmake" -B "$work/out") >"$work/cpack.log" 2>&1 || {
-    cat "$work/cpack.log"; echo "FAIL: cpack -G RPM"; exit 1; }
+. "$here/checks.sh"
+need_tools "apt install rpm cpio" cpack rpmbuild rpm rpm2cpio cpio
+need_usr_prefix
+make_packages RPM
 agent_rpm=$(ls "$work"/out/qtga-[0-9]*.rpm)
 tray_rpm=$(ls "$work"/out/qtga-tray-[0-9]*.rpm 2>/dev/null || true)
 ok "built $(basename "$agent_rpm") ${tray_rpm:+$(basename "$tray_rpm")}"
