@@ -5,6 +5,7 @@
 #include "procparsers.h"
 
 #include <QList>
+#include <QVarLengthArray>
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -17,16 +18,47 @@ namespace qtga {
 
 namespace {
 
-// scanf-style fields: runs of blanks separate them.
-QList<QByteArray> fieldsOf(const QByteArray &line)
+// The lines of a /proc file, without their '\n', as views into `text`; like split('\n'), a
+// final newline gives a last, empty line. Views instead of copies: a mount list or diskstats
+// file is a few dozen lines, and copying every line and field cost more than the rest of the
+// command (guest-get-fsinfo: 210,000 of 344,000 instructions went to splitting mountinfo).
+QList<QByteArrayView> linesOf(QByteArrayView text)
 {
-    const QByteArray simple = line.simplified();
-    if (simple.isEmpty())
-        return {};
-    return simple.split(' ');
+    QList<QByteArrayView> lines;
+    qsizetype start = 0;
+    qsizetype end;
+    while ((end = text.indexOf('\n', start)) >= 0) {
+        lines.append(text.sliced(start, end - start));
+        start = end + 1;
+    }
+    lines.append(text.sliced(start));
+    return lines;
 }
 
-std::optional<uint64_t> unsignedDecimal(const QByteArray &field)
+bool isBlank(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+// scanf-style fields: runs of blanks (what isspace() calls space) separate them.
+using Fields = QVarLengthArray<QByteArrayView, 24>;
+Fields fieldsOf(QByteArrayView line)
+{
+    Fields fields;
+    const qsizetype n = line.size();
+    for (qsizetype i = 0; i < n;) {
+        while (i < n && isBlank(line[i]))
+            ++i;
+        const qsizetype start = i;
+        while (i < n && !isBlank(line[i]))
+            ++i;
+        if (i > start)
+            fields.append(line.sliced(start, i - start));
+    }
+    return fields;
+}
+
+std::optional<uint64_t> unsignedDecimal(QByteArrayView field)
 {
     if (field.isEmpty() || field.front() < '0' || field.front() > '9')
         return std::nullopt;
@@ -35,7 +67,7 @@ std::optional<uint64_t> unsignedDecimal(const QByteArray &field)
     return ok ? std::optional<uint64_t>(value) : std::nullopt;
 }
 
-std::optional<int64_t> signedDecimal(const QByteArray &field)
+std::optional<int64_t> signedDecimal(QByteArrayView field)
 {
     bool ok = false;
     const qlonglong value = field.toLongLong(&ok, 10);
@@ -43,21 +75,21 @@ std::optional<int64_t> signedDecimal(const QByteArray &field)
 }
 
 // The /proc/net route files print 32-bit values as hex; scanf's %x keeps the low 32 bits.
-std::optional<uint32_t> hex32(const QByteArray &field)
+std::optional<uint32_t> hex32(QByteArrayView field)
 {
     bool ok = false;
     const qulonglong value = field.toULongLong(&ok, 16);
     return ok ? std::optional<uint32_t>(uint32_t(value)) : std::nullopt;
 }
 
-std::optional<QByteArray> ipv6FromHex(const QByteArray &hex)
+std::optional<QByteArray> ipv6FromHex(QByteArrayView hex)
 {
     if (hex.size() != 32)
         return std::nullopt;
     in6_addr address;
     for (int i = 0; i < 16; ++i) {
         bool ok = false;
-        address.s6_addr[i] = uchar(hex.mid(i * 2, 2).toUInt(&ok, 16));
+        address.s6_addr[i] = uchar(hex.sliced(i * 2, 2).toUInt(&ok, 16));
         if (!ok)
             return std::nullopt;
     }
@@ -84,20 +116,20 @@ bool deviceListed(const std::vector<FsMount> &mounts, unsigned major, unsigned m
 }
 
 // getmntent's unescaping of the mount table: \040 \011 \012 \134 and \\.
-QByteArray decodeMtabField(const QByteArray &field)
+QByteArray decodeMtabField(QByteArrayView field)
 {
     QByteArray out;
     for (qsizetype i = 0; i < field.size(); ++i) {
-        const QByteArray rest = field.mid(i, 4);
-        if (rest == "\\040") {
+        const QByteArrayView rest = field.sliced(i);
+        if (rest.startsWith("\\040")) {
             out += ' ';
-        } else if (rest == "\\011") {
+        } else if (rest.startsWith("\\011")) {
             out += '\t';
-        } else if (rest == "\\012") {
+        } else if (rest.startsWith("\\012")) {
             out += '\n';
-        } else if (rest == "\\134") {
+        } else if (rest.startsWith("\\134")) {
             out += '\\';
-        } else if (field.mid(i, 2) == "\\\\") {
+        } else if (rest.startsWith("\\\\")) {
             out += '\\';
             i += 1;
             continue;
@@ -140,8 +172,10 @@ bool readSystemFile(const QByteArray &path, QByteArray *text, int *err)
     return true;
 }
 
-QByteArray decodeMountName(const QByteArray &name)
+QByteArray decodeMountName(QByteArrayView name)
 {
+    if (!name.contains('\\'))
+        return name.toByteArray();
     QByteArray out;
     out.reserve(name.size());
     const auto octal = [&name](qsizetype i, char high) {
@@ -166,22 +200,24 @@ QByteArray decodeMountName(const QByteArray &name)
 std::vector<FsMount> parseMountInfo(const QByteArray &text, const SourceStat &statSource)
 {
     std::vector<FsMount> mounts;
-    for (const QByteArray &line : text.split('\n')) {
+    for (const QByteArrayView line : linesOf(text)) {
         // id parent major:minor root mountpoint options [optional...] - type source superoptions
-        const QList<QByteArray> f = fieldsOf(line);
+        const Fields f = fieldsOf(line);
         if (f.size() < 5)
             continue;
         const qsizetype colon = f[2].indexOf(':');
-        const std::optional<uint64_t> major = unsignedDecimal(f[2].left(colon));
-        const std::optional<uint64_t> minor = unsignedDecimal(f[2].mid(colon + 1));
-        if (colon < 0 || !major || !minor)
+        if (colon < 0)
             continue;
-        const qsizetype separator = f.indexOf(QByteArray("-"), 5);
+        const std::optional<uint64_t> major = unsignedDecimal(f[2].first(colon));
+        const std::optional<uint64_t> minor = unsignedDecimal(f[2].sliced(colon + 1));
+        if (!major || !minor)
+            continue;
+        const qsizetype separator = f.indexOf(QByteArrayView("-"), 5);
         if (separator < 0 || separator + 2 >= f.size())
             continue;
         FsMount mount;
         mount.dir = decodeMountName(f[4]);
-        mount.type = f[separator + 1];
+        mount.type = f[separator + 1].toByteArray();
         mount.major = unsigned(*major);
         mount.minor = unsigned(*minor);
         if (mount.major == 0) {
@@ -205,8 +241,8 @@ std::vector<FsMount> parseMountInfo(const QByteArray &text, const SourceStat &st
 std::vector<FsMount> parseMtab(const QByteArray &text, const SourceStat &statSource)
 {
     std::vector<FsMount> mounts;
-    for (const QByteArray &line : text.split('\n')) {
-        const QList<QByteArray> f = fieldsOf(line);
+    for (const QByteArrayView line : linesOf(text)) {
+        const Fields f = fieldsOf(line);
         if (f.size() < 3 || f[0].startsWith('#'))
             continue;
         const QByteArray source = decodeMtabField(f[0]);
@@ -232,12 +268,12 @@ std::vector<FsMount> parseMtab(const QByteArray &text, const SourceStat &statSou
 
 std::optional<InterfaceStatistics> parseNetDev(const QByteArray &text, const QByteArray &name)
 {
-    for (const QByteArray &rawLine : text.split('\n')) {
-        const QByteArray line = rawLine.trimmed();
+    for (const QByteArrayView rawLine : linesOf(text)) {
+        const QByteArrayView line = rawLine.trimmed();
         const qsizetype colon = line.indexOf(':');
         if (colon != name.size() || !line.startsWith(name))
             continue;
-        const QList<QByteArray> f = fieldsOf(line.mid(colon + 1));
+        const Fields f = fieldsOf(line.sliced(colon + 1));
         if (f.size() < 16)
             continue;
         int64_t v[16];
@@ -280,11 +316,11 @@ JsonValue interfaceStatisticsJson(const InterfaceStatistics &s)
 JsonValue::Array parseIpv4Routes(const QByteArray &text)
 {
     JsonValue::Array routes;
-    const QList<QByteArray> lines = text.split('\n');
+    const QList<QByteArrayView> lines = linesOf(text);
     // The first line is the column header.
     for (qsizetype i = 1; i < lines.size(); ++i) {
         // Iface Destination Gateway Flags RefCnt Use Metric Mask MTU Window IRTT
-        const QList<QByteArray> f = fieldsOf(lines[i]);
+        const Fields f = fieldsOf(lines[i]);
         if (f.size() < 11)
             continue;
         const std::optional<uint32_t> destination = hex32(f[1]), gateway = hex32(f[2]), flags = hex32(f[3]),
@@ -295,7 +331,7 @@ JsonValue::Array parseIpv4Routes(const QByteArray &text)
         if (!destination || !gateway || !flags || !mask || !refcnt || !use || !metric || !mtu || !window || !irtt)
             continue;
         JsonValue route = JsonValue::object();
-        route.insert("iface", f[0]);
+        route.insert("iface", f[0].toByteArray());
         route.insert("destination", ipv4FromHex(*destination));
         route.insert("metric", int64_t(int32_t(*metric)));
         route.insert("gateway", ipv4FromHex(*gateway));
@@ -315,9 +351,9 @@ JsonValue::Array parseIpv4Routes(const QByteArray &text)
 JsonValue::Array parseIpv6Routes(const QByteArray &text)
 {
     JsonValue::Array routes;
-    for (const QByteArray &line : text.split('\n')) {
+    for (const QByteArrayView line : linesOf(text)) {
         // destination dst-prefix source src-prefix next-hop metric refcnt use flags iface
-        const QList<QByteArray> f = fieldsOf(line);
+        const Fields f = fieldsOf(line);
         if (f.size() < 10)
             continue;
         const std::optional<uint32_t> destinationPrefix = hex32(f[1]), sourcePrefix = hex32(f[3]),
@@ -330,7 +366,7 @@ JsonValue::Array parseIpv6Routes(const QByteArray &text)
         // so reports e.g. metric 0xffffffff as -1 and flags 0x80200001 sign-extended to 64
         // bits. The wire types allow the real values, which are given here.
         JsonValue route = JsonValue::object();
-        route.insert("iface", f[9]);
+        route.insert("iface", f[9].toByteArray());
         route.insert("destination", *destination);
         route.insert("metric", int64_t(*metric));
         route.insert("flags", uint64_t(*flags));
@@ -351,8 +387,8 @@ JsonValue::Array parseIpv6Routes(const QByteArray &text)
 JsonValue::Array parseDiskStats(const QByteArray &text)
 {
     JsonValue::Array disks;
-    for (const QByteArray &line : text.split('\n')) {
-        const QList<QByteArray> f = fieldsOf(line);
+    for (const QByteArrayView line : linesOf(text)) {
+        const Fields f = fieldsOf(line);
         // Like scanf, count the fields that convert, stopping at the first that does not.
         // f[2] is the name; the rest are counters.
         int count = 0;
@@ -409,7 +445,7 @@ JsonValue::Array parseDiskStats(const QByteArray &text)
             stats.insert("weight-ticks", u32(13));
         }
         JsonValue disk = JsonValue::object();
-        disk.insert("name", f[2]);
+        disk.insert("name", f[2].toByteArray());
         disk.insert("major", u32(0));
         disk.insert("minor", u32(1));
         disk.insert("stats", std::move(stats));
@@ -423,8 +459,8 @@ JsonValue::Array parseCpuStats(const QByteArray &text, long ticksPerSecond, bool
     if (malformed)
         *malformed = false;
     JsonValue::Array cpus;
-    for (const QByteArray &line : text.split('\n')) {
-        const QList<QByteArray> f = fieldsOf(line);
+    for (const QByteArrayView line : linesOf(text)) {
+        const Fields f = fieldsOf(line);
         // Only cpuN: the aggregate "cpu" line and the other counters are skipped.
         if (f.isEmpty() || !f[0].startsWith("cpu") || f[0].size() == 3)
             continue;
@@ -444,7 +480,7 @@ JsonValue::Array parseCpuStats(const QByteArray &text, long ticksPerSecond, bool
         }
         JsonValue cpu = JsonValue::object();
         cpu.insert("type", "linux");
-        cpu.insert("cpu", int64_t(std::atoi(f[0].constData() + 3)));
+        cpu.insert("cpu", int64_t(std::atoi(f[0].sliced(3).toByteArray().constData())));
         cpu.insert("user", v[0]);
         cpu.insert("nice", v[1]);
         cpu.insert("system", v[2]);

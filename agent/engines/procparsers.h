@@ -42,7 +42,7 @@ struct SourceDevice
 using SourceStat = std::function<SourceDevice(const QByteArray &source)>;
 
 // qemu-ga's decode_mntname: `\\` and three-digit octal escapes `\ooo` (first digit 0-3).
-QByteArray decodeMountName(const QByteArray &name);
+QByteArray decodeMountName(QByteArrayView name);
 
 // /proc/self/mountinfo: devices with major 0 are skipped except btrfs, whose source is stat()ed
 // for its real numbers; a device already listed (bind mount, second mount) is skipped.
