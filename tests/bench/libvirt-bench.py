@@ -100,13 +100,15 @@ def main():
                         samples[name][step].append(time_step(commands))
                 dom.stop_agent()
         agents = "/usr/sbin/qtga-agent /usr/sbin/qemu-ga"
-        # The Qt floor (tests/bench/qtfloor.cpp) beside them: what Debian's Qt Core costs alone.
-        startup = dom.console.output(f"qtga-guest-probe startup {options.startup_runs} {agents} /usr/bin/qtfloor",
+        # The Qt floors beside them (tests/bench/qtfloor*.cpp): what Debian's Qt Core costs alone,
+        # and with Qt Network's QLocalServer and a Qt logging category, as in the agent.
+        floors = "/usr/bin/qtfloor /usr/bin/qtfloor-local"
+        startup = dom.console.output(f"qtga-guest-probe startup {options.startup_runs} {agents} {floors}",
                                      limit=600)
         # TCG translates the guest's code into host code and keeps the translations by address:
         # with address randomization, every start runs all its code for the first time.
         fixed = dom.console.output(f"setarch x86_64 -R qtga-guest-probe startup {options.startup_runs} {agents} "
-                                   "/usr/bin/qtfloor", limit=600)
+                                   f"{floors}", limit=600)
         latency = []
         for request in GUEST_REQUESTS:
             out = dom.console.output(f"qtga-guest-probe latency {options.guest_runs} {shlex.quote(request)} {agents}",
