@@ -9,12 +9,12 @@
 // logs with Qt pays before it does anything of its own.
 //   qtfloor-local SOCKET
 //   qtfloor-local -m unix-listen -p SOCKET [-t DIR]
+#include "floorargs.h"
+
 #include <QCoreApplication>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QLoggingCategory>
-
-#include <cstring>
 
 namespace {
 
@@ -24,11 +24,7 @@ Q_LOGGING_CATEGORY(lcFloor, "qtfloor.local", QtInfoMsg)
 
 int main(int argc, char **argv)
 {
-    const char *path = argc == 2 ? argv[1] : nullptr;
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], "-p") == 0)
-            path = argv[i + 1];
-    }
+    const char *path = floorSocketPath(argc, argv);
     if (!path)
         return 2;
     qputenv("QT_NO_GLIB", "1");

@@ -3,11 +3,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 // The "Qt floor" for qgabench: the least a Qt event loop program can do per request. It listens
-// on a unix socket with QSocketNotifier, exactly as qtga-agent does, and answers every complete
-// top-level object with a fixed line. Its memory and latency are what Debian's Qt costs before
+// on a unix socket with a QSocketNotifier (Qt Core only; qtga-agent uses QLocalServer, as
+// qtfloor-local does) and answers every complete top-level object with a fixed line. Its memory and latency are what Debian's Qt costs before
 // any agent logic; the benchmark prints it next to qtga, qemu-ga and the plain floor.
 //   qtfloor SOCKET
 //   qtfloor -m unix-listen -p SOCKET [-t DIR]   (qemu-ga's options, as the guest probe passes them)
+#include "floorargs.h"
+
 #include <QCoreApplication>
 #include <QSocketNotifier>
 
@@ -30,11 +32,7 @@ struct Client
 
 int main(int argc, char **argv)
 {
-    const char *path = argc == 2 ? argv[1] : nullptr;
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], "-p") == 0)
-            path = argv[i + 1];
-    }
+    const char *path = floorSocketPath(argc, argv);
     if (!path)
         return 2;
     qputenv("QT_NO_GLIB", "1");

@@ -55,12 +55,17 @@ def ping(path):
     """Connects as soon as the socket exists and sends guest-ping; returns the connection, still
     open (a disconnect is not start-up work), and the answer."""
     deadline = time.monotonic() + 60
-    while not os.path.exists(path):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"no socket at {path}")
-        time.sleep(0.05)
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(path)
+    while True:
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            # Not there yet, or bound but not listening yet.
+            s.close()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nothing listens on {path}")
+            time.sleep(0.05)
     s.sendall(b'{"execute":"guest-ping"}\n')
     answer = b""
     while not answer.endswith(b"\n"):
@@ -72,7 +77,9 @@ def ping(path):
 
 
 def record(command, work, tag, phases):
-    """Runs `command` (it listens on work/sock) under callgrind; returns its dump files in order."""
+    """Runs `command` (it listens on work/sock) under callgrind, dumping the counts at each of
+    `phases` and at the first answer; returns (the main thread's dump files in order, the other
+    threads' dump files)."""
     out = os.path.join(work, f"cg.{tag}")
     sock = os.path.join(work, "sock")
     if os.path.exists(sock):
@@ -154,8 +161,9 @@ def main():
         os.mkdir(state)
         sock = os.path.join(work, "sock")
         servers = [
-            ("qtga", [os.path.join(build, "agent/qtga-agent"), "-m", "unix-listen", "-p", sock, "-t", state],
-             QTGA_PHASE_ENDS),
+            # Its status socket as by default (group lookup and all), in the work directory.
+            ("qtga", [os.path.join(build, "agent/qtga-agent"), "-m", "unix-listen", "-p", sock, "-t", state,
+                      "--status-socket", os.path.join(work, "status.sock")], QTGA_PHASE_ENDS),
             ("qemu-ga", [qemu_ga, "-m", "unix-listen", "-p", sock, "-t", state], []),
             ("Qt floor", [os.path.join(build, "tests/bench/qtfloor"), "-m", "unix-listen", "-p", sock], []),
             ("Qt floor, QLocalServer and logging",

@@ -84,7 +84,9 @@ private Q_SLOTS:
     void decodeMountName();
     void mountInfo();
     void mountInfoKeepsFirstOfBindMounts();
+    void mountInfoBlanksAndNumbers();
     void mtabFallback();
+    void mtabEscapes();
     void netDev_data();
     void netDev();
     void ipv4Routes();
@@ -161,6 +163,34 @@ void tst_ProcParsers::mountInfoKeepsFirstOfBindMounts()
     QCOMPARE(describe(mountsOf(mounts)), describe(expected));
 }
 
+void tst_ProcParsers::mountInfoBlanksAndNumbers()
+{
+    // scanf's blanks are isspace()'s: a CRLF line, vertical tabs and form feeds separate fields.
+    // More optional fields than fit the parser's inline field buffer. A device number needs a
+    // colon with digits on both sides.
+    QByteArray optional;
+    for (int n = 1; n <= 40; ++n)
+        optional += " shared:" + QByteArray::number(n);
+    const QByteArray text =
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\r\n"
+        "28 27\v8:1\f/ /mnt/vt rw - ext4 /dev/sda1 rw\n"
+        "29 27 8:2 / /mnt/many rw" + optional + " - xfs /dev/sda2 rw\n"
+        "30 27 802 / /no-colon rw - ext4 /dev/sda3 rw\n"
+        "31 27 8: / /no-minor rw - ext4 /dev/sda4 rw\n"
+        "32 27 :5 / /no-major rw - ext4 /dev/sda5 rw\n"
+        "33 27 8:6 / /tail rw - ext4 /dev/sda6 rw\n";
+    const QList<Mount> expected = {
+        {"/", "ext4", 254, 0},
+        {"/mnt/vt", "ext4", 8, 1},
+        {"/mnt/many", "xfs", 8, 2},
+        {"/tail", "ext4", 8, 6},
+    };
+    QCOMPARE(describe(mountsOf(parseMountInfo(text, fakeStat({})))), describe(expected));
+    QVERIFY(parseMountInfo("", fakeStat({})).empty());
+    QVERIFY(parseMountInfo("\n", fakeStat({})).empty());
+    QVERIFY(parseMtab("", fakeStat({})).empty());
+}
+
 void tst_ProcParsers::mtabFallback()
 {
     const QByteArray text =
@@ -183,6 +213,28 @@ void tst_ProcParsers::mtabFallback()
         {"/", "ext4", 254, 0},
         {"/mnt/with space", "ext4", 8, 17},
         {"/mnt/image", "ext4", 0, 0},
+    };
+    QCOMPARE(describe(mountsOf(mounts)), describe(expected));
+}
+
+void tst_ProcParsers::mtabEscapes()
+{
+    // getmntent's escapes: \040 \011 \012 \134 and \\; anything else, a cut-off one included, stays.
+    const QByteArray text =
+        "/dev/sda1 /mnt/a\\011b\\012c ext4 rw 0 0\n"
+        "/dev/sda2 /mnt/back\\134slash ext4 rw 0 0\n"
+        "/dev/sda3 /mnt/two\\\\back ext4 rw 0 0\n"
+        "/dev/sda4 /mnt/cut\\04 ext4 rw 0 0\n"
+        "/dev/sda5 /mnt/other\\101 ext4 rw 0 0\n";
+    const std::vector<FsMount> mounts =
+        parseMtab(text, fakeStat({{"/dev/sda1", block(8, 1)}, {"/dev/sda2", block(8, 2)}, {"/dev/sda3", block(8, 3)},
+                                  {"/dev/sda4", block(8, 4)}, {"/dev/sda5", block(8, 5)}}));
+    const QList<Mount> expected = {
+        {"/mnt/a\tb\nc", "ext4", 8, 1},
+        {"/mnt/back\\slash", "ext4", 8, 2},
+        {"/mnt/two\\back", "ext4", 8, 3},
+        {"/mnt/cut\\04", "ext4", 8, 4},
+        {"/mnt/other\\101", "ext4", 8, 5},
     };
     QCOMPARE(describe(mountsOf(mounts)), describe(expected));
 }
