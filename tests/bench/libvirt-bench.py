@@ -12,8 +12,8 @@ turn in the guest (the order alternates between rounds) and times each step REPE
 virsh's start to its exit. Prints the median per step and agent in milliseconds and the ratio
 qtga/qemu-ga as a Markdown table. Then, inside the guest with qtga-guest-probe
 (tests/libvirt/guestprobe.cpp, on unix sockets, no host in between): the agents' start-up to
-first answer (with the Qt floor beside them, and once more without address randomization), and
-the latency of the commands under the steps. Not a pass/fail test.
+first answer (with the two Qt floors beside them, and once more without address
+randomization), and the latency of the commands under the steps. Not a pass/fail test.
 
     tests/bench/libvirt-bench.py [--build build] [--rounds 3] [--repeat 5]
 """
